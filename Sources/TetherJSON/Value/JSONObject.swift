@@ -1,0 +1,214 @@
+/// An insertion-ordered JSON object.
+///
+/// Backbone fires `change:attr` events in attribute order, and a server's member order is part of
+/// what users see, so members keep the order in which they were first added. Equality ignores order
+/// (RFC 8259 objects are unordered maps).
+///
+/// Small objects (the common model shape) are a flat array searched linearly, which beats hashing
+/// for a handful of short keys. Past ``indexThreshold`` members a key → slot index is kept, and
+/// removal leaves a hole that is compacted later, so removing from a 10,000-member document is
+/// O(1) amortized instead of O(n).
+public struct JSONObject: Sendable {
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline var key: String
+        @usableFromInline var value: JSON
+        @inlinable init(key: String, value: JSON) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    /// Members in insertion order; `nil` marks a removed member awaiting compaction (only with an index).
+    @usableFromInline var slots: [Entry?]
+    /// Key → slot position, present only when there are more than ``indexThreshold`` slots.
+    @usableFromInline var index: [String: Int]?
+    /// Number of live members.
+    @usableFromInline var liveCount: Int
+
+    /// Objects with more slots than this keep a hash index.
+    public static let indexThreshold = 12
+
+    @inlinable
+    public init() {
+        slots = []
+        index = nil
+        liveCount = 0
+    }
+
+    @inlinable
+    public init(minimumCapacity: Int) {
+        self.init()
+        slots.reserveCapacity(minimumCapacity)
+    }
+
+    /// Builds an object from key-value pairs; a repeated key keeps its first position and last value.
+    @inlinable
+    public init<S: Sequence>(_ pairs: S) where S.Element == (String, JSON) {
+        self.init(minimumCapacity: pairs.underestimatedCount)
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    @inlinable public var count: Int { liveCount }
+    @inlinable public var isEmpty: Bool { liveCount == 0 }
+
+    /// The keys in insertion order.
+    @inlinable public var keys: [String] { map(\.key) }
+
+    /// The values in insertion order.
+    @inlinable public var values: [JSON] { map(\.value) }
+
+    /// The slot holding `key`, if present.
+    @inlinable
+    func slot(of key: String) -> Int? {
+        if let index { return index[key] }
+        for i in slots.indices where slots[i]?.key == key { return i }
+        return nil
+    }
+
+    @inlinable
+    public func contains(key: String) -> Bool { slot(of: key) != nil }
+
+    /// The value for `key`; setting `nil` removes the member, setting a new key appends it.
+    @inlinable
+    public subscript(key: String) -> JSON? {
+        get {
+            guard let i = slot(of: key) else { return nil }
+            return slots[i].unsafelyUnwrapped.value
+        }
+        set {
+            if let newValue {
+                updateValue(newValue, forKey: key)
+            } else {
+                removeValue(forKey: key)
+            }
+        }
+    }
+
+    /// Sets `value` for `key` and returns the previous value. A new key is appended at the end.
+    @inlinable
+    @discardableResult
+    public mutating func updateValue(_ value: JSON, forKey key: String) -> JSON? {
+        if let i = slot(of: key) {
+            // Swap the new value in without copying the old one.
+            var old = value
+            swap(&old, &slots[i]!.value)
+            return old
+        }
+        append(key: key, value: value)
+        return nil
+    }
+
+    /// Removes the member named `key` and returns its value.
+    @inlinable
+    @discardableResult
+    public mutating func removeValue(forKey key: String) -> JSON? {
+        guard let i = slot(of: key) else { return nil }
+        let old = slots[i].unsafelyUnwrapped.value
+        liveCount -= 1
+        if index != nil {
+            slots[i] = nil
+            index![key] = nil
+            if slots.count - liveCount > Swift.max(8, liveCount) { compact() }
+        } else {
+            slots.remove(at: i)
+        }
+        return old
+    }
+
+    /// Calls `body` with the value for `key` in place (no copy of the value), or returns `nil` when
+    /// the key is absent.
+    @inlinable
+    public mutating func withValue<R>(forKey key: String, _ body: (inout JSON) throws -> R) rethrows -> R? {
+        guard let i = slot(of: key) else { return nil }
+        return try body(&slots[i]!.value)
+    }
+
+    /// Removes every member.
+    @inlinable
+    public mutating func removeAll(keepingCapacity: Bool = false) {
+        slots.removeAll(keepingCapacity: keepingCapacity)
+        index = nil
+        liveCount = 0
+    }
+
+    @inlinable
+    mutating func append(key: String, value: JSON) {
+        slots.append(Entry(key: key, value: value))
+        liveCount += 1
+        if index != nil {
+            index![key] = slots.count - 1
+        } else if slots.count > Self.indexThreshold {
+            buildIndex()
+        }
+    }
+
+    @usableFromInline
+    mutating func buildIndex() {
+        var built = [String: Int](minimumCapacity: slots.count * 2)
+        for (i, entry) in slots.enumerated() {
+            if let entry { built[entry.key] = i }
+        }
+        index = built
+    }
+
+    /// Squeezes out the holes left by removals and rebuilds the index.
+    @usableFromInline
+    mutating func compact() {
+        slots.removeAll { $0 == nil }
+        if slots.count > Self.indexThreshold { buildIndex() } else { index = nil }
+    }
+}
+
+extension JSONObject: Sequence {
+    public typealias Element = (key: String, value: JSON)
+
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var base: IndexingIterator<[Entry?]>
+        @inlinable init(_ slots: [Entry?]) { base = slots.makeIterator() }
+
+        @inlinable
+        public mutating func next() -> (key: String, value: JSON)? {
+            while let slot = base.next() {
+                if let entry = slot { return (entry.key, entry.value) }
+            }
+            return nil
+        }
+    }
+
+    @inlinable public func makeIterator() -> Iterator { Iterator(slots) }
+    @inlinable public var underestimatedCount: Int { liveCount }
+}
+
+extension JSONObject: ExpressibleByDictionaryLiteral {
+    @inlinable
+    public init(dictionaryLiteral elements: (String, JSON)...) {
+        self.init(minimumCapacity: elements.count)
+        for (key, value) in elements { self[key] = value }
+    }
+}
+
+extension JSONObject: Hashable {
+    /// Order-insensitive equality: same keys, equal values.
+    @inlinable
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for (key, value) in lhs {
+            guard let other = rhs[key], other == value else { return false }
+        }
+        return true
+    }
+
+    /// Order-insensitive hash: member hashes are combined commutatively.
+    public func hash(into hasher: inout Hasher) {
+        var sum: UInt = 0
+        for (key, value) in self {
+            var member = Hasher()
+            member.combine(key)
+            member.combine(value)
+            sum &+= UInt(bitPattern: member.finalize())
+        }
+        hasher.combine(liveCount)
+        hasher.combine(sum)
+    }
+}

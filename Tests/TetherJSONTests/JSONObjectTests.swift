@@ -1,0 +1,33 @@
+import Testing
+import TetherJSON
+
+struct JSONObjectTests {
+    @Test func keepsInsertionOrderAndComparesUnordered() {
+        var a: JSONObject = ["b": 1, "a": 2]
+        a["c"] = 3
+        #expect(a.keys == ["b", "a", "c"])
+        let b: JSONObject = ["c": 3, "a": 2.0, "b": 1]
+        #expect(a == b)
+        #expect(a.hashValue == b.hashValue)
+    }
+
+    @Test func removalKeepsOrderWithAndWithoutIndex() {
+        for size in [5, 100] {
+            var o = JSONObject()
+            for i in 0..<size { o["k\(i)"] = .int(Int64(i)) }
+            for i in stride(from: 0, to: size, by: 2) { #expect(o.removeValue(forKey: "k\(i)") == .int(Int64(i))) }
+            #expect(o.count == size / 2)
+            #expect(o.keys == stride(from: 1, to: size, by: 2).map { "k\($0)" })
+            #expect(o["k0"] == nil)
+            #expect(o["k1"] == 1)
+            o["k0"] = true
+            #expect(o.keys.last == "k0")
+        }
+    }
+
+    @Test func numbersCompareByValue() {
+        #expect(JSON.int(1) == JSON.double(1.0))
+        #expect(JSON.int(Int64.max) != JSON.double(Double(Int64.max)))
+        #expect(JSON.int(1).hashValue == JSON.double(1.0).hashValue)
+    }
+}
