@@ -68,9 +68,7 @@ struct PatchApplier {
             return
         }
         try Self.withValue(at: path, depth: 0, end: path.tokens.count - 1, in: &document) { (parent) throws(Failure) in
-            switch parent {
-            case .object(var object):
-                parent = .null
+            if var object = takeObject(&parent) {
                 defer { parent = .object(object) }
                 // Canonical lookup on write: JSONObject cannot hold two canonically equal keys.
                 if let slot = object.slot(of: key) {
@@ -81,7 +79,8 @@ struct PatchApplier {
                     object.append(key: key, value: value)
                     record(.removeAppendedMember(path: path))
                 }
-            case .array(var array):
+            } else if var array = takeArray(&parent) {
+                defer { parent = .array(array) }
                 let index: Int
                 switch ArrayIndexToken(key) {
                 case .pastTheEnd: index = array.count
@@ -89,11 +88,9 @@ struct PatchApplier {
                 case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path)
                 case .invalid: throw Failure(reason: .invalidIndex, pointer: path)
                 }
-                parent = .null
-                defer { parent = .array(array) }
                 array.insert(value, at: index)
                 record(.removeElement(path: path, index: index))
-            default:
+            } else {
                 throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
             }
         }
@@ -105,29 +102,26 @@ struct PatchApplier {
         guard let key = path.tokens.last else { throw Failure(reason: .rootNotRemovable, pointer: path) }
         return try Self.withValue(at: path, depth: 0, end: path.tokens.count - 1, in: &document) {
             (parent) throws(Failure) -> JSON in
-            switch parent {
-            case .object(var object):
-                guard let slot = object.exactSlot(of: key) else { throw Failure(reason: .pathNotFound, pointer: path) }
-                parent = .null
+            if var object = takeObject(&parent) {
                 defer { parent = .object(object) }
+                guard let slot = object.exactSlot(of: key) else { throw Failure(reason: .pathNotFound, pointer: path) }
                 let (entry, hole) = object.removeMember(atSlot: slot, keepingSlot: keepingSlot)
                 record(.restoreMember(path: path, slot: slot, hole: hole, entry: entry))
                 return entry.value
-            case .array(var array):
+            }
+            if var array = takeArray(&parent) {
+                defer { parent = .array(array) }
                 let index: Int
                 switch ArrayIndexToken(key) {
                 case .index(let i) where i < array.count: index = i
                 case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path)
                 case .invalid, .pastTheEnd: throw Failure(reason: .invalidIndex, pointer: path)
                 }
-                parent = .null
-                defer { parent = .array(array) }
                 let value = array.remove(at: index)
                 record(.insertElement(path: path, index: index, value: value))
                 return value
-            default:
-                throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
             }
+            throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
         }
     }
 
@@ -215,27 +209,24 @@ struct PatchApplier {
     ) throws(Failure) -> R {
         if depth == end { return try body(&value) }
         let token = path.tokens[depth]
-        switch value {
-        case .object(var object):
+        if var object = takeObject(&value) {
+            defer { value = .object(object) }
             guard let slot = object.exactSlot(of: token) else {
                 throw Failure(reason: .pathNotFound, pointer: path.prefix(depth + 1))
             }
-            value = .null
-            defer { value = .object(object) }
             return try withValue(at: path, depth: depth + 1, end: end, in: &object.slots[slot]!.value, body)
-        case .array(var array):
+        }
+        if var array = takeArray(&value) {
+            defer { value = .array(array) }
             let index: Int
             switch ArrayIndexToken(token) {
             case .index(let i) where i < array.count: index = i
             case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path.prefix(depth + 1))
             case .invalid, .pastTheEnd: throw Failure(reason: .invalidIndex, pointer: path.prefix(depth + 1))
             }
-            value = .null
-            defer { value = .array(array) }
             return try withValue(at: path, depth: depth + 1, end: end, in: &array[index], body)
-        default:
-            throw Failure(reason: .parentNotContainer(type: value.typeName), pointer: path.prefix(depth + 1))
         }
+        throw Failure(reason: .parentNotContainer(type: value.typeName), pointer: path.prefix(depth + 1))
     }
 
     /// Navigation for rollback: the path existed when the edit was logged, so it exists again once
@@ -248,18 +239,15 @@ struct PatchApplier {
             if depth == end { return body(&value) }
             let token = path.tokens[depth]
             depth += 1
-            switch value {
-            case .object(var object):
-                guard let slot = object.slot(of: token) else { return missing() }
-                value = .null
+            if var object = takeObject(&value) {
                 defer { value = .object(object) }
+                guard let slot = object.slot(of: token) else { return missing() }
                 descend(&object.slots[slot]!.value)
-            case .array(var array):
-                guard case .index(let i) = ArrayIndexToken(token), i < array.count else { return missing() }
-                value = .null
+            } else if var array = takeArray(&value) {
                 defer { value = .array(array) }
+                guard case .index(let i) = ArrayIndexToken(token), i < array.count else { return missing() }
                 descend(&array[i])
-            default:
+            } else {
                 missing()
             }
         }
@@ -270,15 +258,13 @@ struct PatchApplier {
     }
 
     static func editObject(_ value: inout JSON, _ body: (inout JSONObject) -> Void) {
-        guard case .object(var object) = value else { preconditionFailure("JSON Patch rollback: not an object") }
-        value = .null
+        guard var object = takeObject(&value) else { preconditionFailure("JSON Patch rollback: not an object") }
         body(&object)
         value = .object(object)
     }
 
     static func editArray(_ value: inout JSON, _ body: (inout [JSON]) -> Void) {
-        guard case .array(var array) = value else { preconditionFailure("JSON Patch rollback: not an array") }
-        value = .null
+        guard var array = takeArray(&value) else { preconditionFailure("JSON Patch rollback: not an array") }
         body(&array)
         value = .array(array)
     }
@@ -297,4 +283,26 @@ struct PatchApplier {
             }
         }
     }
+}
+
+/// Moves the object payload out of `value`, leaving `.null`, so the caller holds its only reference
+/// (put it back with `value = .object(object)`); `nil` if `value` is not an object.
+///
+/// Not a `switch value { case .object(var o): ... }`: a switch keeps its subject alive for the
+/// whole case body, so the payload would be referenced twice and the first mutation would copy it
+/// (for a 10,000-member document, a full copy per operation). The `guard case` binding followed by
+/// `value = .null` drops the subject's reference before anything is mutated.
+@inline(__always)
+func takeObject(_ value: inout JSON) -> JSONObject? {
+    guard case .object(let object) = value else { return nil }
+    value = .null
+    return object
+}
+
+/// Moves the array payload out of `value`, leaving `.null`; see ``takeObject(_:)``.
+@inline(__always)
+func takeArray(_ value: inout JSON) -> [JSON]? {
+    guard case .array(let array) = value else { return nil }
+    value = .null
+    return array
 }
