@@ -61,76 +61,38 @@ struct PatchApplier {
     }
 
     mutating func add(_ value: JSON, at path: JSONPointer, in document: inout JSON) throws(Failure) {
-        guard let key = path.tokens.last else {
+        if path.isRoot {
             let old = document
             document = value
             record(.setRoot(old))
             return
         }
-        try Self.withValue(at: path, depth: 0, end: path.tokens.count - 1, in: &document) { (parent) throws(Failure) in
-            if var object = takeObject(&parent) {
-                defer { parent = .object(object) }
-                // Canonical lookup on write: JSONObject cannot hold two canonically equal keys.
-                if let slot = object.slot(of: key) {
-                    var old = value
-                    swap(&old, &object.slots[slot]!.value)
-                    record(.swapValue(path: path, old: old))
-                } else {
-                    object.append(key: key, value: value)
-                    record(.removeAppendedMember(path: path))
-                }
-            } else if var array = takeArray(&parent) {
-                defer { parent = .array(array) }
-                let index: Int
-                switch ArrayIndexToken(key) {
-                case .pastTheEnd: index = array.count
-                case .index(let i) where i <= array.count: index = i
-                case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path)
-                case .invalid: throw Failure(reason: .invalidIndex, pointer: path)
-                }
-                array.insert(value, at: index)
-                record(.removeElement(path: path, index: index))
-            } else {
-                throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
-            }
-        }
+        let step = try Self.perform(.add(value), at: path, depth: 0, in: &document, keepingSlot: logging)
+        if logging { undo.append(step) }
     }
 
     /// Removes and returns the value at `path`. `keepingSlot` leaves a hole in indexed objects so the
     /// removal can be undone in place (see ``JSONObject/removeMember(atSlot:keepingSlot:)``).
     mutating func remove(at path: JSONPointer, in document: inout JSON, keepingSlot: Bool) throws(Failure) -> JSON {
-        guard let key = path.tokens.last else { throw Failure(reason: .rootNotRemovable, pointer: path) }
-        return try Self.withValue(at: path, depth: 0, end: path.tokens.count - 1, in: &document) {
-            (parent) throws(Failure) -> JSON in
-            if var object = takeObject(&parent) {
-                defer { parent = .object(object) }
-                guard let slot = object.exactSlot(of: key) else { throw Failure(reason: .pathNotFound, pointer: path) }
-                let (entry, hole) = object.removeMember(atSlot: slot, keepingSlot: keepingSlot)
-                record(.restoreMember(path: path, slot: slot, hole: hole, entry: entry))
-                return entry.value
-            }
-            if var array = takeArray(&parent) {
-                defer { parent = .array(array) }
-                let index: Int
-                switch ArrayIndexToken(key) {
-                case .index(let i) where i < array.count: index = i
-                case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path)
-                case .invalid, .pastTheEnd: throw Failure(reason: .invalidIndex, pointer: path)
-                }
-                let value = array.remove(at: index)
-                record(.insertElement(path: path, index: index, value: value))
-                return value
-            }
-            throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
+        if path.isRoot { throw Failure(reason: .rootNotRemovable, pointer: path) }
+        let step = try Self.perform(.remove, at: path, depth: 0, in: &document, keepingSlot: keepingSlot)
+        if logging { undo.append(step) }
+        switch step {
+        case .restoreMember(_, _, _, let entry): return entry.value
+        case .insertElement(_, _, let value): return value
+        default: preconditionFailure("remove produced \(step)")
         }
     }
 
     mutating func replace(at path: JSONPointer, with value: JSON, in document: inout JSON) throws(Failure) {
-        try Self.withValue(at: path, depth: 0, end: path.tokens.count, in: &document) { (target) throws(Failure) in
-            var old = value
-            swap(&old, &target)
-            if path.isRoot { record(.setRoot(old)) } else { record(.swapValue(path: path, old: old)) }
+        if path.isRoot {
+            let old = document
+            document = value
+            record(.setRoot(old))
+            return
         }
+        let step = try Self.perform(.replace(value), at: path, depth: 0, in: &document, keepingSlot: logging)
+        if logging { undo.append(step) }
     }
 
     mutating func move(from: JSONPointer, to path: JSONPointer, in document: inout JSON) throws(Failure) {
@@ -199,32 +161,91 @@ struct PatchApplier {
         }
     }
 
-    // MARK: Navigation
+    // MARK: Navigation and primitive edits
 
-    /// Calls `body` with the value at `path.tokens[..<end]`, in place. Each container on the way is
-    /// moved out of its enum case while `body` runs, so it stays uniquely referenced.
-    static func withValue<R>(
-        at path: JSONPointer, depth: Int, end: Int, in value: inout JSON,
-        _ body: (inout JSON) throws(Failure) -> R
-    ) throws(Failure) -> R {
-        if depth == end { return try body(&value) }
+    /// A primitive edit, performed on the container that holds the last token of the path.
+    enum Edit {
+        case add(JSON)
+        case remove
+        case replace(JSON)
+    }
+
+    /// Walks to the parent of `path` (tokens from `depth` on) and performs `edit` there, in place.
+    ///
+    /// Each container on the way is moved out of its enum case while the edit runs (see
+    /// ``takeObject(_:)``), so nothing is copied. Everything is validated before the one mutation,
+    /// so a thrown `Failure` means the document is untouched. Returns how to undo the edit (the
+    /// removed or replaced value travels in it). Deliberately non-generic and closure-free: this is
+    /// the hot path of a live patch stream.
+    static func perform(
+        _ edit: Edit, at path: JSONPointer, depth: Int, in value: inout JSON, keepingSlot: Bool
+    ) throws(Failure) -> UndoStep {
         let token = path.tokens[depth]
+        let isParent = depth == path.tokens.count - 1
         if var object = takeObject(&value) {
             defer { value = .object(object) }
+            if isParent, case .add(let new) = edit {
+                // Canonical lookup on write: JSONObject cannot hold two canonically equal keys.
+                if let slot = object.slot(of: token) {
+                    var old = new
+                    swap(&old, &object.slots[slot]!.value)
+                    return .swapValue(path: path, old: old)
+                }
+                object.append(key: token, value: new)
+                return .removeAppendedMember(path: path)
+            }
             guard let slot = object.exactSlot(of: token) else {
                 throw Failure(reason: .pathNotFound, pointer: path.prefix(depth + 1))
             }
-            return try withValue(at: path, depth: depth + 1, end: end, in: &object.slots[slot]!.value, body)
+            guard isParent else {
+                return try perform(edit, at: path, depth: depth + 1, in: &object.slots[slot]!.value, keepingSlot: keepingSlot)
+            }
+            switch edit {
+            case .replace(let new):
+                var old = new
+                swap(&old, &object.slots[slot]!.value)
+                return .swapValue(path: path, old: old)
+            case .remove:
+                let (entry, hole) = object.removeMember(atSlot: slot, keepingSlot: keepingSlot)
+                return .restoreMember(path: path, slot: slot, hole: hole, entry: entry)
+            case .add:
+                preconditionFailure("unreachable")
+            }
         }
         if var array = takeArray(&value) {
             defer { value = .array(array) }
             let index: Int
             switch ArrayIndexToken(token) {
             case .index(let i) where i < array.count: index = i
+            case .index(let i) where isParent && i == array.count: index = i
+            case .pastTheEnd where isParent: index = array.count
             case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path.prefix(depth + 1))
             case .invalid, .pastTheEnd: throw Failure(reason: .invalidIndex, pointer: path.prefix(depth + 1))
             }
-            return try withValue(at: path, depth: depth + 1, end: end, in: &array[index], body)
+            if case .add(let new) = edit, isParent {
+                array.insert(new, at: index)
+                return .removeElement(path: path, index: index)
+            }
+            // Past this point the element must exist (`-` and `count` are only for add).
+            guard index < array.count else {
+                let reason: JSONPatchError.Reason =
+                    ArrayIndexToken(token) == .pastTheEnd ? .invalidIndex : .indexOutOfBounds(count: array.count)
+                throw Failure(reason: reason, pointer: path.prefix(depth + 1))
+            }
+            guard isParent else {
+                return try perform(edit, at: path, depth: depth + 1, in: &array[index], keepingSlot: keepingSlot)
+            }
+            switch edit {
+            case .replace(let new):
+                var old = new
+                swap(&old, &array[index])
+                return .swapValue(path: path, old: old)
+            case .remove:
+                let removed = array.remove(at: index)
+                return .insertElement(path: path, index: index, value: removed)
+            case .add:
+                preconditionFailure("unreachable")
+            }
         }
         throw Failure(reason: .parentNotContainer(type: value.typeName), pointer: path.prefix(depth + 1))
     }
@@ -294,15 +315,23 @@ struct PatchApplier {
 /// `value = .null` drops the subject's reference before anything is mutated.
 @inline(__always)
 func takeObject(_ value: inout JSON) -> JSONObject? {
-    guard case .object(let object) = value else { return nil }
-    value = .null
-    return object
+    guard case .object = value else { return nil }
+    var taken = JSON.null
+    swap(&taken, &value)
+    switch consume taken {
+    case .object(let object): return object
+    default: preconditionFailure()
+    }
 }
 
 /// Moves the array payload out of `value`, leaving `.null`; see ``takeObject(_:)``.
 @inline(__always)
 func takeArray(_ value: inout JSON) -> [JSON]? {
-    guard case .array(let array) = value else { return nil }
-    value = .null
-    return array
+    guard case .array = value else { return nil }
+    var taken = JSON.null
+    swap(&taken, &value)
+    switch consume taken {
+    case .array(let array): return array
+    default: preconditionFailure()
+    }
 }
