@@ -236,18 +236,27 @@ struct JSONParser: ~Copyable {
     func fingerprint(from start: Int, to end: Int) -> UInt64 {
         let n = end - start
         let h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        let head: UInt64
+        let tail: UInt64
         if start + 8 <= count, let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base + start)
-            let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
-            if n < 8 {
-                return h ^ (head & ((1 << (UInt64(n) &* 8)) &- 1))
+            head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            tail = n < 8 ? 0 : UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+        } else {
+            // Near the end of the input: assemble the same words byte by byte.
+            var word: UInt64 = 0
+            for i in 0..<Swift.min(n, 8) { word |= UInt64(bytes[start + i]) << (UInt64(i) * 8) }
+            head = word
+            word = 0
+            if n >= 8 {
+                for i in 0..<8 { word |= UInt64(bytes[end - 8 + i]) << (UInt64(i) * 8) }
             }
-            let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
-            return ((h ^ head) &* 0x1000_0000_01B3) ^ tail
+            tail = word
         }
-        var slow = h
-        for i in start..<end { slow = (slow ^ UInt64(bytes[i])) &* 0x1000_0000_01B3 }
-        return slow
+        if n < 8 {
+            return h ^ (head & ((1 << (UInt64(n) &* 8)) &- 1))
+        }
+        return ((h ^ head) &* 0x1000_0000_01B3) ^ tail
     }
 
     // MARK: - Scalars
