@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherJSON
 
-struct CodableTests {
+@Suite struct CodableTests {
     enum Status: String, Codable, Equatable { case open, done }
 
     enum Shape: Codable, Equatable {

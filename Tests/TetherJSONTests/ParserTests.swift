@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherJSON
 
-struct ParserTests {
+@Suite struct ParserTests {
     static func parse(_ text: String, _ options: JSONParseOptions = .init()) throws(JSONParseError) -> JSON {
         try JSON(parsing: text, options: options)
     }

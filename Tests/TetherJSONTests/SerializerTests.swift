@@ -37,7 +37,7 @@ struct RandomJSON {
         case 2: return .double(double())
         case 3: return .double(Double(int(-1_000_000...1_000_000)) / 1000)
         case 4: return .int([Int64.min, Int64.max, 0, -1][int(0...3)])
-        default: return .double([0.1, -0.0, 1e20, 1e-7, 5e-324, Double.greatestFiniteMagnitude, 1.0][int(0...6)])
+        default: return .double([0.1, -0.0, 1e20, 1e-7, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude, 1.0][int(0...6)])
         }
     }
 
@@ -56,7 +56,7 @@ struct RandomJSON {
     }
 }
 
-struct SerializerTests {
+@Suite struct SerializerTests {
     static let layouts: [JSONWriteOptions] = [[], [.prettyPrinted], [.sortedKeys], [.prettyPrinted, .sortedKeys]]
 
     @Test func randomDocumentsRoundTrip() throws {
