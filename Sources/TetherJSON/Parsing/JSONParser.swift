@@ -31,6 +31,8 @@ struct JSONParser: ~Copyable {
     var scratch: [UInt8] = []
     /// Whether the last string parsed took the pure-ASCII fast path.
     var lastStringWasASCII = false
+    /// Short strings already made in this document.
+    var shortStrings = ShortStringCache()
     /// Where the last string's content began (meaningful when ``lastStringWasASCII``).
     var lastStringStart = 0
 
