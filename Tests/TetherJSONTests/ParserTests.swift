@@ -89,6 +89,29 @@ import TetherJSON
         }
     }
 
+    @Suite struct Repetition {
+        /// Many repeated and colliding short strings, as keys and values (the parser caches them).
+        @Test func repeatedShortStringsStayDistinct() throws {
+            var rng = SplitMix64(seed: 99)
+            let alphabet = Array("ab\\\"é\u{1}".unicodeScalars)
+            var array: [JSON] = []
+            var object = JSONObject()
+            for i in 0..<3_000 {
+                var text = String.UnicodeScalarView()
+                for _ in 0..<Int.random(in: 0...9, using: &rng) {
+                    text.append(alphabet[Int.random(in: 0..<(i % 7 == 0 ? alphabet.count : 2), using: &rng)])
+                }
+                let string = String(text)
+                array.append(.string(string))
+                object[string] = .int(Int64(i))
+            }
+            let value: JSON = ["array": .array(array), "object": .object(object)]
+            let reparsed = try JSON(parsing: value.serializedBytes())
+            #expect(reparsed == value)
+            #expect(reparsed["object"]?.objectValue?.keys == object.keys)
+        }
+    }
+
     @Suite struct Objects {
         @Test func duplicateKeysLastWinsFirstPosition() throws {
             let value = try parse(#"{"a":1,"b":2,"a":3}"#)
