@@ -18,7 +18,8 @@ Behaviour is chosen per request by the first path segment, a '+'-separated list 
             multi-line data and non-frame events, then ends; the frame data sent is kept for /control/sent
   big       an SSE stream sends one 4096-byte frame
   silent    an SSE stream sends the welcome, then nothing
-Every stream/poll starts with a welcome frame echoing what the client sent (`echo`).
+Every stream and a client's first poll start with a welcome frame echoing what the client sent (`echo`);
+a poll without a cursor also gets a snapshot of "todos" at seq 0 (the empty state) before the log.
 POST /v1/send appends one patch per posted frame: {"op":"add","path":"/<seq>","value":<frame>}.
 
 Control: GET /control/requests (every request, with timing and the peer-side disconnects),
@@ -233,7 +234,7 @@ async def poll(request):
     wait = float(request.query.get("wait", "0"))
     position = after_seq(request.query.get("cursor"))
     deadline = time.monotonic() + wait
-    while len(STATE["log"]) <= position and time.monotonic() < deadline:
+    while len(STATE["log"]) <= position and request.query.get("cursor") and time.monotonic() < deadline:
         if gone(request):
             STATE["requests"].append({"method": "DISCONNECT", "path": request.path, "t": time.monotonic()})
             return web.Response(status=499)
@@ -247,6 +248,8 @@ async def poll(request):
     if client not in STATE["welcomed"]:
         STATE["welcomed"].add(client)
         frames.append(welcome(request))
+    if not request.query.get("cursor"):  # no cursor: the state first, as a snapshot at seq 0 (empty)
+        frames.append({"type": "snapshot", "collection": "todos", "epoch": "e1", "seq": 0, "state": {}})
     batch = opts.get("batch")
     frames += STATE["log"][position: position + batch if batch else None]
     entry["status"] = 200
