@@ -39,6 +39,41 @@ struct ServerSentEventsTransportTests {
         #expect(request.lastEventId == nil, "no cursor: no Last-Event-ID")
     }
 
+    @Test func aConsumerThatFallsBehindIsDisconnectedNotBufferedWithoutBound() async throws {
+        let peer = try #require(try HTTPTestPeer.start())
+        defer { peer.stop() }
+        let sse = ServerSentEventsTransport(
+            configuration: HTTPTransportConfiguration(baseURL: peer.baseURL("chunked"), receiveBufferBatches: 3))
+        let connection = try await sse.connect(todosHandshake())
+        // Nobody reads until the peer has sent everything.
+        _ = try await peer.waitForRequests(timeout: .seconds(10)) { $0.contains { $0.method == "DISCONNECT" } }
+        let recorder = InboundRecorder(connection)
+        #expect(await recorder.waitForFinish())
+        #expect(recorder.batchCount == 3)
+        #expect(recorder.frames.count < 61)
+        #expect(recorder.closeReason?.code == "receive-overflow")
+    }
+
+    @Test func bytesAreReportedToTheMetricsHooks() async throws {
+        let peer = try #require(try HTTPTestPeer.start())
+        defer { peer.stop() }
+        let received = ConnectionBox(0), sent = ConnectionBox(0)
+        let metrics = TransportMetrics(
+            bytesReceived: { kind, count in if kind == .serverSentEvents { received.value += count } },
+            bytesSent: { kind, count in if kind == .serverSentEvents { sent.value += count } })
+        let sse = ServerSentEventsTransport(
+            configuration: HTTPTransportConfiguration(baseURL: peer.baseURL("live"), metrics: metrics))
+        let connection = try await sse.connect(todosHandshake())
+        let recorder = InboundRecorder(connection)
+        #expect(await recorder.wait { $0.frames.count == 1 })
+        let frames = mutateFrames(1...2)
+        try await connection.send(frames)
+        #expect(await recorder.wait { $0.frames.count == 3 })
+        #expect(sent.value == frames.reduce(3) { $0 + $1.count }, "[a,b]: the frames plus brackets and comma")
+        #expect(received.value >= recorder.frames.reduce(0) { $0 + $1.count })
+        await connection.close()
+    }
+
     @Test func reconnectSendsLastEventIDAndResumes() async throws {
         let peer = try #require(try HTTPTestPeer.start())
         defer { peer.stop() }
