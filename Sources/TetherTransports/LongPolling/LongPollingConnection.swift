@@ -80,11 +80,22 @@ final class LongPollingConnection: TransportConnection, @unchecked Sendable {
     }
 
     private func run() async {
+        var quickEmptyPolls = 0
         while !Task.isCancelled {
             do {
+                let started = ContinuousClock.now
                 switch try await poll(wait: waitSeconds, reason: .request) {
                 case .frames(let frames):
                     guard deliver(frames) else { return }
+                    // A server that answers empty at once instead of holding would make this loop spin:
+                    // pace such polls with the backoff policy.
+                    if frames.isEmpty, ContinuousClock.now - started < .milliseconds(500) {
+                        quickEmptyPolls += 1
+                        let delay = configuration.policy.delay(forAttempt: quickEmptyPolls - 1)
+                        do { try await Task.sleep(for: delay) } catch { return }
+                    } else {
+                        quickEmptyPolls = 0
+                    }
                 case .busy(let hint?):
                     let delay = configuration.policy.hintDelay(milliseconds: hint)
                     do { try await Task.sleep(for: delay) } catch { return }
