@@ -2,7 +2,7 @@ import Testing
 import TetherJSON
 
 /// Random JSON documents from a seed, covering the characters and numbers that are easy to get wrong.
-struct RandomJSON {
+struct RandomSerializableJSON {
     var rng: SplitMix64
 
     init(seed: UInt64) { rng = SplitMix64(seed: seed) }
@@ -60,7 +60,7 @@ struct RandomJSON {
     static let layouts: [JSONWriteOptions] = [[], [.prettyPrinted], [.sortedKeys], [.prettyPrinted, .sortedKeys]]
 
     @Test func randomDocumentsRoundTrip() throws {
-        var generator = RandomJSON(seed: 20_261_126)
+        var generator = RandomSerializableJSON(seed: 20_261_126)
         for _ in 0..<500 {
             let document = generator.value()
             for options in Self.layouts {
