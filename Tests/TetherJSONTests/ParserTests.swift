@@ -213,6 +213,14 @@ import TetherJSON
             let error = try #require(failure(text, .init(maximumBytes: 8)))
             #expect(error.reason == .tooLarge(limit: 8))
             #expect(error.offset == 8)
+            // A lazy, endless sequence stops being read just past the limit.
+            let endless = sequence(first: UInt8(ascii: "[")) { _ in UInt8(ascii: " ") }
+            #expect(throws: JSONParseError.self) { try JSON(parsing: endless, options: .init(maximumBytes: 1_000)) }
+            do {
+                _ = try JSON(parsing: endless, options: .init(maximumBytes: 1_000))
+            } catch {
+                #expect(error.reason == .tooLarge(limit: 1_000))
+            }
         }
     }
 }
