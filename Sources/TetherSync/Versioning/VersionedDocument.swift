@@ -48,8 +48,11 @@ public struct VersionedDocument: @unchecked Sendable {
     /// Applies one stamped write and records which model it changed.
     @discardableResult
     public mutating func apply(_ write: VersionedWrite, recordingInto changes: inout VersionedChanges) -> Bool {
+        // An attribute-level change only when the model already was an object: otherwise the
+        // write created the model (or turned a scalar model into an object).
+        let modelWasObject = write.path.count >= 2 && state[write.path[0]]?.objectValue != nil
         let changed = apply(write)
-        if changed { changes.record(write.path) }
+        if changed { changes.record(modelWasObject ? write.path : [write.path[0]]) }
         return changed
     }
 
