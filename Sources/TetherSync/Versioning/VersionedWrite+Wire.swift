@@ -63,5 +63,10 @@ public struct VersionedOpsError: Error, Sendable, Equatable, CustomStringConvert
     public let index: Int
     public let error: VersionedWriteError
 
+    public init(index: Int, error: VersionedWriteError) {
+        self.index = index
+        self.error = error
+    }
+
     public var description: String { "op \(index): \(error)" }
 }
