@@ -45,7 +45,7 @@ public struct VersionedWrite: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch operation {
-        case .set(let value): return "set \(pointer) = \(String(decoding: CanonicalJSON.bytes(value), as: UTF8.self)) @\(stamp)"
+        case .set(let value): return "set \(pointer) = \(value.serialized(options: [.sortedKeys])) @\(stamp)"
         case .remove: return "remove \(pointer) @\(stamp)"
         }
     }
