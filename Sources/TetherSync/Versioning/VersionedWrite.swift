@@ -40,8 +40,8 @@ public struct VersionedWrite: Sendable, Hashable, CustomStringConvertible {
     /// The model id (first path token).
     public var modelID: String { path[0] }
 
-    /// The path as a JSON Pointer string.
-    public var pointer: String { PointerTokens.encode(path) }
+    /// The path as a JSON Pointer.
+    public var pointer: JSONPointer { JSONPointer(tokens: path) }
 
     public var description: String {
         switch operation {
