@@ -163,6 +163,7 @@ s = Session("05-duplicate-delivery", "Duplicate delivery: frames with a seq at o
 base(s)
 p3 = patch("e1", 3, [{"op": "replace", "path": "/t1/title", "value": "oat milk"}])
 s.inn(p3).inn(p3)
+s.inn(patch("e1", 3, [{"op": "add", "path": "/t9", "value": {"id": "t9", "title": "same seq, other content"}}]))
 s.inn(patch("e1", 2, [{"op": "remove", "path": "/t1"}]))
 s.inn(patch("e1", 4, [{"op": "replace", "path": "/t2/done", "value": False}]), p3)
 s.write({"todos": {"t1": {"id": "t1", "title": "oat milk", "done": False}, "t2": {"id": "t2", "title": "bread", "done": False}}},
