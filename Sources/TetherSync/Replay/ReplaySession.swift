@@ -16,9 +16,10 @@ public final class ReplaySession {
 
     /// - Parameters:
     ///   - store: persist the binder's state there (to replay agent restarts); `nil` keeps it in memory.
-    public init(transcript: Transcript, store: BinderStore? = nil) throws(RealtimeBinder.SetupError) {
+    ///   - stepTimeoutMilliseconds: how long an `out` or `local` step waits for the client (real time).
+    public init(transcript: Transcript, store: BinderStore? = nil, stepTimeoutMilliseconds: UInt64 = 5_000) throws(RealtimeBinder.SetupError) {
         self.transcript = transcript
-        transport = ReplayTransport(transcript: transcript)
+        transport = ReplayTransport(transcript: transcript, stepTimeoutMilliseconds: stepTimeoutMilliseconds)
         binder = try RealtimeBinder(options: RealtimeBinder.Options(
             clientID: transcript.header.client,
             clock: transport.clock,
