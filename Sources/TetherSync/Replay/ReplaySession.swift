@@ -75,7 +75,16 @@ public final class ReplaySession {
             }
             states[name] = .object(models)
             cursors[name] = binder.cursor(of: name).map { ["epoch": .string($0.epoch), "seq": .int(Int64($0.seq))] } ?? .null
-            if let visible = binder.state(of: name), visible != .object(models) {
+            // The collection's models carry their id attribute even when the wire value lacks it.
+            let idKey = collections[name]!.modelType.idAttribute
+            var shown = binder.state(of: name)?.objectValue ?? [:]
+            for (id, model) in shown {
+                if case .object(var attributes) = model, attributes[idKey] == nil {
+                    attributes[idKey] = .string(id)
+                    shown[id] = .object(attributes)
+                }
+            }
+            if let visible = binder.state(of: name), shown != models {
                 divergent.append("collection \(name) shows \(JSON.object(models).serialized(options: [.sortedKeys])) but the binder's visible state is \(visible.serialized(options: [.sortedKeys]))")
             }
         }
