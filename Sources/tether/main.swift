@@ -15,6 +15,7 @@ struct Command: Sendable {
 let commands: [Command] = [
     // Each subcommand lives in its own file (PatchCommand.swift, ReplayCommand.swift, ...).
     patchCommand,
+    replayCommand,
 ]
 
 @MainActor func usage() -> String {
