@@ -36,6 +36,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--token", help="require this bearer token on every transport")
     p.add_argument("--heartbeat", type=int, default=15000, help="server ping interval in ms (0: off)")
     p.add_argument("--history", type=int, default=1000, help="patches retained per collection")
+    p.add_argument("--checkpoint-every", type=int, default=100,
+                   help="persist the merge tree every N patches (the log covers the rest)")
     p.add_argument("--retry-ms", type=int, default=1000, help="SSE retry: hint in ms")
     p.add_argument("--tombstone-horizon-ms", type=int, default=24 * 3600 * 1000)
     p.add_argument("--max-skew-ms", type=int, default=24 * 3600 * 1000,
@@ -50,7 +52,7 @@ async def serve(args: argparse.Namespace) -> None:
     store = Store(args.db)
     hub = Hub(store, epoch=args.epoch, history=args.history, heartbeat_ms=args.heartbeat,
               faults=Faults.parse(args.faults), tombstone_horizon_ms=args.tombstone_horizon_ms,
-              max_skew_ms=args.max_skew_ms)
+              max_skew_ms=args.max_skew_ms, checkpoint_every=max(1, args.checkpoint_every))
     server = Server(hub, token=args.token, retry_ms=args.retry_ms)
     runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=2)
     await runner.setup()

@@ -185,41 +185,81 @@ class WSClient:
 
 
 class SSEClient:
-    """A minimal text/event-stream reader (the Swift side has the conformant parser)."""
+    """A minimal text/event-stream reader over a raw socket (the Swift side has the conformant
+    parser). Raw, because aiohttp's client discards already-received bytes when a stream is cut,
+    and tests of "drop after N frames" need exactly those bytes."""
 
     def __init__(self, server: ServerProcess, client: str, collections: list[str],
                  last_event_id: str | None = None, headers: dict | None = None):
-        self.url = f"{server.base}/v1/events"
-        self.params = [("client", client)] + [("collection", c) for c in collections]
+        from urllib.parse import urlencode
+
+        self.port = server.port
+        self.target = "/v1/events?" + urlencode([("client", client)] + [("collection", c) for c in collections])
         self.headers = dict(headers or {})
         if last_event_id:
             self.headers["Last-Event-ID"] = last_event_id
-        self.session: aiohttp.ClientSession | None = None
-        self.resp = None
         self.last_id: str | None = last_event_id
         self.retry: int | None = None
+        self.status = 0
+        self.response_headers: dict[str, str] = {}
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.buffer = b""
+        self.chunk_left = 0
+        self.eof = False
 
     async def __aenter__(self) -> "SSEClient":
-        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=TIMEOUT))
-        self.resp = await self.session.get(self.url, params=self.params, headers=self.headers)
+        self.reader, self.writer = await asyncio.wait_for(
+            asyncio.open_connection("127.0.0.1", self.port), TIMEOUT)
+        lines = [f"GET {self.target} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Accept: text/event-stream"]
+        lines += [f"{k}: {v}" for k, v in self.headers.items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), TIMEOUT)
+        status_line, *header_lines = head.decode().split("\r\n")
+        self.status = int(status_line.split()[1])
+        for line in header_lines:
+            if ":" in line:
+                k, _, v = line.partition(":")
+                self.response_headers[k.strip().lower()] = v.strip()
         return self
 
     async def __aexit__(self, *exc) -> None:
-        self.resp.close()
-        await self.session.close()
+        self.writer.close()
 
-    @property
-    def status(self) -> int:
-        return self.resp.status
+    async def _more(self, timeout: float) -> None:
+        """Appends the next piece of the chunked body to the buffer."""
+        if self.eof:
+            raise ConnectionError("stream ended")
+        reader = self.reader
+        if self.chunk_left == 0:
+            size_line = await asyncio.wait_for(reader.readline(), timeout)
+            if not size_line:
+                self.eof = True
+                raise ConnectionError("stream ended")
+            if not size_line.strip():
+                return  # the CRLF after a chunk
+            self.chunk_left = int(size_line.strip().split(b";")[0], 16)
+            if self.chunk_left == 0:
+                self.eof = True
+                raise ConnectionError("stream ended")
+        data = await asyncio.wait_for(reader.read(self.chunk_left), timeout)
+        if not data:
+            self.eof = True
+            raise ConnectionError("stream ended")
+        self.chunk_left -= len(data)
+        self.buffer += data
+
+    async def _line(self, timeout: float) -> str:
+        while b"\n" not in self.buffer:
+            await self._more(timeout)
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode().rstrip("\r")
 
     async def recv(self, timeout: float = TIMEOUT, skip_pings: bool = True) -> dict:
         while True:
             data: list[str] = []
             while True:
-                raw = await asyncio.wait_for(self.resp.content.readline(), timeout)
-                if raw == b"":
-                    raise ConnectionError("stream ended")
-                line = raw.decode().rstrip("\r\n")
+                line = await self._line(timeout)
                 if line == "":
                     if data:
                         break

@@ -94,7 +94,7 @@ class Server:
         await ws.prepare(request)
         hub = self.hub
         conn = Connection("websocket", hub.faults, hub.heartbeat_ms)
-        transport = request.transport
+        transport = conn.transport = request.transport
 
         async def send(frame: dict, text: str) -> None:
             await ws.send_str(text)
@@ -231,7 +231,7 @@ class Server:
         hub = self.hub
         conn = Connection("sse", hub.faults, hub.heartbeat_ms, client)
         conn.cursors = {n: cursors[n] for n in names if n in cursors}
-        transport = request.transport
+        transport = conn.transport = request.transport
 
         async def send(frame: dict, text: str) -> None:
             event = "event: frame\n"

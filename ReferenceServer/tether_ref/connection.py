@@ -32,6 +32,7 @@ class Connection:
         self.ping_id = 0
         self.ending: tuple[str, str, int | None, bool] | None = None
         self.finished = asyncio.Event()
+        self.transport: asyncio.Transport | None = None
 
     # -- called by the hub (synchronous) ------------------------------------------------------
 
@@ -68,14 +69,14 @@ class Connection:
                 if self.ending is not None and (self.ending[3] or not self.queue):
                     code, reason, retry, abrupt = self.ending
                     if abrupt:
-                        abort()
+                        await self._drain(abort)
                     else:
                         await close(close_frame(code, reason, retry))
                     return
                 while self.queue:
                     frame = self.queue.popleft()
                     if not await self._send_one(frame, send):
-                        abort()
+                        await self._drain(abort)
                         return
                     if self.ending is not None and self.ending[3]:
                         break
@@ -85,6 +86,16 @@ class Connection:
         finally:
             self.ending = self.ending or ("closed", "", None, True)
             self.finished.set()
+
+    async def _drain(self, abort: Callable[[], None]) -> None:
+        """Lets what was already written reach the socket (bounded), then cuts the connection, so
+        "drop after N frames" delivers exactly N frames and no close frame."""
+        transport = self.transport
+        for _ in range(100):
+            if transport is None or transport.is_closing() or transport.get_write_buffer_size() == 0:
+                break
+            await asyncio.sleep(0.01)
+        abort()
 
     async def _send_one(self, frame: dict, send) -> bool:
         """Sends one frame with faults applied; False means: drop the connection now."""
