@@ -40,8 +40,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="persist the merge tree every N patches (the log covers the rest)")
     p.add_argument("--retry-ms", type=int, default=1000, help="SSE retry: hint in ms")
     p.add_argument("--tombstone-horizon-ms", type=int, default=24 * 3600 * 1000)
-    p.add_argument("--max-skew-ms", type=int, default=24 * 3600 * 1000,
-                   help="reject stamps this far ahead of the server clock")
+    p.add_argument("--max-skew-ms", type=int, default=60_000,
+                   help="reject stamps this far ahead of the server clock (clock-skew; 0: off)")
+    p.add_argument("--collection", action="append", dest="collections", metavar="NAME",
+                   help="only these collections exist (repeatable; default: any valid name)")
     args = p.parse_args(argv)
     if args.epoch is not None and not EPOCH_RE.match(args.epoch):
         p.error("--epoch: 1-64 characters of [A-Za-z0-9_.-]")
@@ -52,7 +54,8 @@ async def serve(args: argparse.Namespace) -> None:
     store = Store(args.db)
     hub = Hub(store, epoch=args.epoch, history=args.history, heartbeat_ms=args.heartbeat,
               faults=Faults.parse(args.faults), tombstone_horizon_ms=args.tombstone_horizon_ms,
-              max_skew_ms=args.max_skew_ms, checkpoint_every=max(1, args.checkpoint_every))
+              max_skew_ms=args.max_skew_ms, checkpoint_every=max(1, args.checkpoint_every),
+              known_collections=args.collections)
     server = Server(hub, token=args.token, retry_ms=args.retry_ms)
     runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=2)
     await runner.setup()
@@ -67,7 +70,7 @@ async def serve(args: argparse.Namespace) -> None:
     # Graceful: tell every client when to come back, flush, checkpoint, close.
     server.shutting_down = True
     retry = hub.faults.retry_after_ms
-    hub.close_all("shutdown", "the server is shutting down", retry)
+    hub.close_all("going-away", "the server is shutting down", retry)
     await asyncio.sleep(0.2)
     hub.checkpoint_all()
     await runner.cleanup()

@@ -6,6 +6,7 @@ Every wait is bounded; every server started is killed at teardown.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import subprocess
@@ -111,9 +112,23 @@ def stamp(ms: int, counter: int = 0, replica: str = "t") -> str:
     return f"{ms:015d}-{counter:06d}-{replica}"
 
 
+_clock = itertools.count(1)
+
+
+def fresh_stamp(replica: str) -> str:
+    """A stamp newer than every earlier fresh_stamp (any replica), in the recent past."""
+    return stamp(1_700_000_000_000 + next(_clock), 0, replica)
+
+
 def mutate(client: str, mutation: int, ops: list, collection: str = "todos") -> dict:
     return {"type": "mutate", "collection": collection, "client": client, "mutation": mutation,
             "ops": ops}
+
+
+def put(client: str, mutation: int, path: str, value, collection: str = "todos") -> dict:
+    """A one-op mutation setting `path` (a model needs an object value) with a fresh stamp."""
+    op = {"op": "add", "path": path, "value": value, "stamp": fresh_stamp(client)}
+    return mutate(client, mutation, [op], collection)
 
 
 def run(coro, timeout: float = 20):
@@ -313,10 +328,11 @@ class PollClient:
     def cursor_string(self) -> str:
         return ",".join(f"{c}={e}:{s}" for c, (e, s) in self.cursor.items())
 
-    async def poll(self, wait: float = 0.0) -> list[dict]:
+    async def poll(self, wait: int = 0) -> list[dict]:
         params = [("client", self.client), ("wait", str(wait))] + [("collection", c) for c in self.collections]
-        if not self.first:
-            params.append(("cursor", self.cursor_string()))
+        params.append(("cursor", self.cursor_string()))
+        if self.first:
+            params.append(("hello", "1"))
         self.first = False
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=wait + TIMEOUT)) as s:
             async with s.get(f"{self.server.base}/v1/poll", params=params, headers=self.headers) as r:
@@ -337,7 +353,7 @@ class PollClient:
         frames: list[dict] = []
         deadline = asyncio.get_running_loop().time() + timeout
         while asyncio.get_running_loop().time() < deadline:
-            batch = await self.poll(wait=1.0)
+            batch = await self.poll(wait=1)
             frames += batch
             if any(predicate(f) for f in batch):
                 return frames  # whole responses: frames after the match are kept too

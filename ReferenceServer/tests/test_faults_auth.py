@@ -6,25 +6,26 @@ import json
 
 import pytest
 import websockets
-from harness import PollClient, SSEClient, WSClient, http, is_type, mutate, run
+from harness import PollClient, SSEClient, WSClient, http, is_type, put, run
 
 
-async def write(server, client, mutation, key, value=1):
+async def write(server, client, mutation, key):
     async with WSClient(server, client) as c:
         await c.hello({})
-        await c.send(mutate(client, mutation, [{"op": "add", "path": f"/{key}", "value": value}]))
+        await c.send(put(client, mutation, f"/{key}", {"n": mutation}))
         assert (await c.recv())["type"] == "ack"
 
 
 def test_drop_after_n_frames_from_the_command_line(start_server):
-    server = start_server("--faults", "drop_after=3,drop_times=1")
-    server.seed("todos", {"a": 1})
+    server = start_server("--faults", "drop_after=4,drop_times=1")
+    server.seed("todos", {"a": {"n": 1}})
 
     async def scenario():
         async with WSClient(server, "c") as c:
             await c.hello({"todos": None})  # frame 1: welcome
             snap = await c.recv()  # frame 2
-            await write(server, "w", 1, "b")  # frame 3: the patch, then the connection is cut
+            await c.recv()  # frame 3: synced
+            await write(server, "w", 1, "b")  # frame 4: the patch, then the connection is cut
             assert (await c.recv())["seq"] == 2
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await c.recv(timeout=3)
@@ -32,6 +33,7 @@ def test_drop_after_n_frames_from_the_command_line(start_server):
         # drop_times=1: the next connection is healthy and resumes from its cursor
         async with WSClient(server, "c") as c:
             await c.hello({"todos": {"epoch": snap["epoch"], "seq": 2}})
+            assert (await c.recv())["type"] == "synced"
             await write(server, "w", 2, "c")
             await write(server, "w", 3, "d")
             assert [f["seq"] for f in await c.recv_until(lambda f: f.get("seq") == 4)] == [3, 4]
@@ -41,9 +43,9 @@ def test_drop_after_n_frames_from_the_command_line(start_server):
 
 def test_sse_drop_then_resume_with_last_event_id(server):
     async def scenario():
-        server.faults(drop_after=3, drop_times=1)
+        server.faults(drop_after=4, drop_times=1)
         async with SSEClient(server, "s", ["todos"]) as s:
-            await s.recv_until(is_type("snapshot"))
+            await s.recv_until(is_type("synced"))
             await write(server, "w", 1, "a")
             assert (await s.recv())["seq"] == 1
             with pytest.raises(ConnectionError):
@@ -53,8 +55,9 @@ def test_sse_drop_then_resume_with_last_event_id(server):
         await write(server, "w", 2, "b")
         await write(server, "w", 3, "c")
         async with SSEClient(server, "s", ["todos"], last_event_id=last) as s:
-            frames = await s.recv_until(lambda f: f.get("seq") == 3)
-            assert [(f["type"], f.get("seq")) for f in frames] == [("welcome", None), ("patch", 2), ("patch", 3)]
+            frames = await s.recv_until(is_type("synced"))
+            assert [(f["type"], f.get("seq")) for f in frames] == [
+                ("welcome", None), ("patch", 2), ("patch", 3), ("synced", 3)]
 
     run(scenario())
 
@@ -70,8 +73,7 @@ def test_duplicated_frames(server):
         server.faults()  # {} clears every fault
         async with WSClient(server, "c") as c:
             await c.hello({"todos": None})
-            await c.recv()
-            assert await c.quiet() == []
+            assert [f["type"] for f in await c.quiet()] == ["snapshot", "synced"]
 
     run(scenario())
 
@@ -81,6 +83,7 @@ def test_delayed_frames_and_lost_patches(server):
         async with WSClient(server, "c") as c:
             await c.hello({"todos": None})
             snap = await c.recv()
+            await c.recv()
             server.faults(delay_ms=300, lose_every=2)
             loop = asyncio.get_running_loop()
             started = loop.time()
@@ -92,7 +95,8 @@ def test_delayed_frames_and_lost_patches(server):
             server.faults()
             # the gap is repaired by re-subscribing from the last contiguous cursor
             await c.send({"type": "subscribe", "collection": "todos", "cursor": {"epoch": snap["epoch"], "seq": 1}})
-            assert [f["seq"] for f in await c.recv_until(lambda f: f.get("seq") == 3)] == [2, 3]
+            assert [(f["type"], f["seq"]) for f in await c.recv_until(is_type("synced"))] == [
+                ("patch", 2), ("patch", 3), ("synced", 3)]
 
     run(scenario())
 
@@ -115,7 +119,7 @@ def test_long_poll_drop_loses_the_response_not_the_history(server):
     with pytest.raises((ConnectionError, OSError, http_client.HTTPException)):
         http("GET", url)  # urllib does not retry (aiohttp would, transparently)
     status, _, body = http("GET", url)  # same cursor: nothing was lost
-    assert status == 200 and [(f["type"], f["seq"]) for f in json.loads(body)] == [("patch", 1)]
+    assert status == 200 and [(f["type"], f["seq"]) for f in json.loads(body)] == [("patch", 1), ("synced", 1)]
 
 
 def test_bad_fault_spec_is_refused(server):
@@ -149,7 +153,10 @@ def test_token_auth_on_every_transport(start_server):
             await c.hello({}, token="s3cret")
         async with WSClient(server, "c") as c:
             await c.send({"type": "hello", "protocol": 1, "client": "c", "subscriptions": {"todos": None}})
-            assert (await c.recv())["code"] == "unauthorized"
-            assert (await c.recv())["type"] == "close"
+            close = await c.recv()
+            assert (close["type"], close["code"]) == ("close", "unauthorized")
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await c.recv()
+            assert closed.value.rcvd.code == 1008
 
     run(scenario())

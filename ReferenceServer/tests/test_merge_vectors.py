@@ -39,19 +39,33 @@ def test_vector_in_any_order_with_duplicates(case):
         assert canonical(state.materialize()) == case["canonical"]
 
 
-def test_every_vector_through_a_live_server(server):
-    """Each case's ops as separate mutations, newest first, into its own collection."""
-    async def scenario():
-        async with WSClient(server, "vectors") as c:
-            await c.hello({})
-            mutation = 0
-            for i, case in enumerate(VECTORS["cases"]):
-                for op in reversed(case["ops"]):
-                    mutation += 1
-                    await c.send(mutate("vectors", mutation, [op], collection=f"v{i}"))
-                    reply = await c.recv()
-                    assert reply["type"] == "ack", (case["name"], reply)
+def test_every_vector_through_a_live_server(start_server):
+    """Each case's ops as separate mutations from their stamps' replicas, newest first, into its
+    own collection. Ops PROTOCOL.md forbids in mutations (a model set to a non-object) must be
+    rejected instead, and such cases are checked in-process only."""
+    server = start_server("--max-skew-ms", "0")
 
-    run(scenario(), timeout=30)
-    for i, case in enumerate(VECTORS["cases"]):
+    async def scenario():
+        mutation = 0
+        checked = []
+        for i, case in enumerate(VECTORS["cases"]):
+            forbidden = any(op["op"] != "remove" and op["path"].count("/") == 1
+                            and not isinstance(op["value"], dict) for op in case["ops"])
+            for op in reversed(case["ops"]):
+                mutation += 1
+                replica = op["stamp"][23:]
+                async with WSClient(server, replica) as c:
+                    await c.hello({})
+                    await c.send(mutate(replica, mutation, [op], collection=f"v{i}"))
+                    reply = await c.recv()
+                model_scalar = op["op"] != "remove" and op["path"].count("/") == 1 and not isinstance(op["value"], dict)
+                assert reply["type"] == ("reject" if model_scalar else "ack"), (case["name"], reply)
+            if not forbidden:
+                checked.append(i)
+        return checked
+
+    checked = run(scenario(), timeout=40)
+    assert len(checked) >= len(VECTORS["cases"]) - 3
+    for i in checked:
+        case = VECTORS["cases"][i]
         assert server.state(f"v{i}") == case["canonical"], case["name"]

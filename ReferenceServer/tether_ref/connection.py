@@ -33,6 +33,8 @@ class Connection:
         self.ending: tuple[str, str, int | None, bool] | None = None
         self.finished = asyncio.Event()
         self.transport: asyncio.Transport | None = None
+        #: Overrides the WebSocket close status derived from the close code (e.g. 1003).
+        self.ws_status: int | None = None
 
     # -- called by the hub (synchronous) ------------------------------------------------------
 

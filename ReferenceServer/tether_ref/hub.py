@@ -24,9 +24,13 @@ from .store import Store
 
 PROTOCOL_VERSION = 1
 CLIENT_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-COLLECTION_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+COLLECTION_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 EPOCH_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 _REMOVE = object()
+MAX_INT = 2**53 - 1
+MAX_OPS = 10_000
+MAX_DEPTH = 512
+OUTCOMES_KEPT = 1024
 
 
 def canonical(value: Any) -> str:
@@ -35,14 +39,42 @@ def canonical(value: Any) -> str:
 
 
 def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A protocol integer: a JSON integer in 0...2^53-1 (booleans are not integers)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT
+
+
+def depth_ok(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests at most `limit` containers deep (iterative: no recursion limit)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if depth > limit:
+                return False
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            if depth > limit:
+                return False
+            stack.extend((v, depth + 1) for v in item)
+    return True
 
 
 class Reject(Exception):
+    """A mutation the server refuses (PROTOCOL.md section 5): answered with `reject`."""
+
     def __init__(self, code: str, reason: str):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+
+
+class BadFrame(Exception):
+    """A malformed frame (PROTOCOL.md section 2): answered with `error` code `bad-frame`."""
+
+    def __init__(self, message: str, code: str = "bad-frame"):
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class Sink(Protocol):
@@ -58,30 +90,17 @@ class Sink(Protocol):
 # -- cursors ---------------------------------------------------------------------------------
 
 
-def parse_cursor_string(text: str | None) -> dict[str, tuple[str, int]]:
-    """`todos=e1:42,notes=e1:7` → {"todos": ("e1", 42), ...}; malformed parts are ignored."""
-    out: dict[str, tuple[str, int]] = {}
-    if not text:
-        return out
-    for part in text.split(","):
-        name, eq, position = part.strip().partition("=")
-        epoch, colon, seq = position.rpartition(":")
-        if eq and colon and COLLECTION_RE.match(name) and EPOCH_RE.match(epoch) and seq.isdigit():
-            out[name] = (epoch, int(seq))
-    return out
-
-
 def format_cursor_string(cursors: dict[str, tuple[str, int]]) -> str:
     return ",".join(f"{name}={epoch}:{seq}" for name, (epoch, seq) in cursors.items())
 
 
 def parse_cursor_object(value: Any) -> tuple[str, int] | None:
-    """A wire cursor `{"epoch": "e1", "seq": 42}` or null; raises Reject on a malformed one."""
+    """A wire cursor `{"epoch": "e1", "seq": 42}` or null; raises BadFrame on a malformed one."""
     if value is None:
         return None
     if (not isinstance(value, dict) or not isinstance(value.get("epoch"), str)
-            or not is_int(value.get("seq")) or value["seq"] < 0):
-        raise Reject("invalid-frame", "a cursor is {\"epoch\": string, \"seq\": integer >= 0} or null")
+            or not is_int(value.get("seq"))):
+        raise BadFrame("a cursor is {\"epoch\": string, \"seq\": integer} or null")
     return value["epoch"], value["seq"]
 
 
@@ -112,8 +131,9 @@ class Collection:
 class Hub:
     def __init__(self, store: Store, *, epoch: str | None = None, history: int = 1000,
                  heartbeat_ms: int = 15000, faults: Faults | None = None,
-                 tombstone_horizon_ms: int = 24 * 3600 * 1000, max_skew_ms: int = 24 * 3600 * 1000,
-                 checkpoint_every: int = 100, mailbox_limit: int = 1000):
+                 tombstone_horizon_ms: int = 24 * 3600 * 1000, max_skew_ms: int = 60_000,
+                 checkpoint_every: int = 100, mailbox_limit: int = 1000,
+                 known_collections: list[str] | None = None):
         self.store = store
         self.history = max(1, history)
         self.heartbeat_ms = heartbeat_ms
@@ -122,6 +142,8 @@ class Hub:
         self.max_skew_ms = max_skew_ms
         self.checkpoint_every = checkpoint_every
         self.mailbox_limit = mailbox_limit
+        #: When set, only these collections exist (others are `unknown-collection`).
+        self.known = set(known_collections) if known_collections else None
         self.server_id = store.meta("server_id")
         if self.server_id is None:
             self.server_id = "ref-" + secrets.token_hex(4)
@@ -153,8 +175,9 @@ class Hub:
             for frame in self.store.log_after(name, checkpoint_seq):
                 for op in frame.get("ops", []):
                     tree.apply(_write_from_op(op))
-            self.collections[name] = Collection(name, seq, floor, checkpoint_seq, tree)
-            self.collections[name].persisted = True
+            c = Collection(name, seq, floor, checkpoint_seq, tree)
+            c.persisted = True
+            self.collections[name] = c
             self.clock.observe(tree.max_stamp())
 
     def new_epoch(self, epoch: str | None = None, keep_state: bool = True) -> str:
@@ -183,6 +206,10 @@ class Hub:
         self._notify()
         return new
 
+    def exists(self, name: Any) -> bool:
+        return isinstance(name, str) and COLLECTION_RE.match(name) is not None and (
+            self.known is None or name in self.known)
+
     def collection(self, name: str, create: bool = True) -> Collection | None:
         c = self.collections.get(name)
         if c is None and create:
@@ -194,21 +221,32 @@ class Hub:
 
     def welcome(self) -> dict:
         return {"type": "welcome", "protocol": PROTOCOL_VERSION, "server": self.server_id,
-                "heartbeat": self.heartbeat_ms, "epoch": self.epoch}
+                "heartbeat": self.heartbeat_ms}
 
     def snapshot(self, name: str) -> dict:
         c = self.collection(name)
         return {"type": "snapshot", "collection": name, "epoch": self.epoch, "seq": c.seq,
                 "state": copy.deepcopy(c.state), "versions": c.tree.versions()}
 
+    def synced(self, name: str) -> dict:
+        return {"type": "synced", "collection": name, "epoch": self.epoch, "seq": self.collection(name).seq}
+
+    def is_current(self, name: str, cursor: tuple[str, int] | None) -> bool:
+        c = self.collection(name)
+        return cursor is not None and cursor == (self.epoch, c.seq)
+
     def catch_up(self, name: str, cursor: tuple[str, int] | None, limit: int | None = None) -> list[dict]:
-        """What a subscriber at `cursor` needs: the missed patches, or a snapshot when they're gone."""
+        """Section 3.1: the missed patches, or a snapshot when they are gone; then `synced`.
+
+        With `limit` (long polling) a long replay is cut short and the `synced` left out; the next
+        poll continues from the new cursor."""
         c = self.collection(name)
         if cursor is None or cursor[0] != self.epoch or cursor[1] > c.seq or cursor[1] < c.floor:
-            return [self.snapshot(name)]
-        if cursor[1] == c.seq:
-            return []
-        return self.store.log_after(name, cursor[1], limit)
+            return [self.snapshot(name), self.synced(name)]
+        frames = [_wire_form(f) for f in self.store.log_after(name, cursor[1], limit)] if cursor[1] < c.seq else []
+        if frames and frames[-1]["seq"] < c.seq:
+            return frames
+        return frames + [self.synced(name)]
 
     def subscribe(self, sink: Sink, name: str, cursor: tuple[str, int] | None) -> None:
         for frame in self.catch_up(name, cursor):
@@ -238,99 +276,95 @@ class Hub:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_change(self, timeout: float) -> None:
-        try:
-            await asyncio.wait_for(self._changed.wait(), timeout)
-        except asyncio.TimeoutError:
-            pass
-
     def change_event(self) -> asyncio.Event:
+        """An event set at the next change (patch, epoch, mailbox frame, shutdown)."""
         return self._changed
 
-    # -- mailboxes (replies for SSE / long-polling clients, who post their frames) ------------
+    # -- mailboxes (section 3.3: replies for SSE / long-polling clients) ----------------------
 
     def mailbox(self, client: str) -> "Mailbox":
         box = self.mailboxes.get(client)
         if box is None:
+            if len(self.mailboxes) >= 10000:  # bounded: forget the least recently used client
+                oldest = min(self.mailboxes, key=lambda k: self.mailboxes[k].touched)
+                del self.mailboxes[oldest]
             box = Mailbox(self.mailbox_limit)
             self.mailboxes[client] = box
         box.touched = time.monotonic()
-        if len(self.mailboxes) > 10000:
-            oldest = min(self.mailboxes, key=lambda k: self.mailboxes[k].touched)
-            del self.mailboxes[oldest]
         return box
 
     def post(self, client: str, frame: dict) -> None:
         self.mailbox(client).put(frame)
         self._notify()
 
-    # -- mutations ---------------------------------------------------------------------------
+    def notify_mailbox(self) -> None:
+        """Wakes waiting long polls (e.g. so an older poll of a client yields to a newer one)."""
+        self._notify()
 
-    def mutate(self, frame: dict, default_client: str | None = None) -> list[dict]:
-        """Handles a `mutate` frame; returns the reply frames for its sender (ack/reject/error)."""
-        client = frame.get("client", default_client)
-        mutation = frame.get("mutation")
-        name = frame.get("collection")
+    # -- mutations (section 5) ---------------------------------------------------------------
+
+    def mutate(self, frame: dict, sender: str | None = None) -> list[dict]:
+        """Handles a `mutate` frame; returns the frames for its sender (ack, reject, or error).
+
+        `sender` is the client id the connection speaks for (hello / `client=`); a mutation for
+        another client is rejected `forbidden`."""
+        client, mutation, name, ops = (frame.get(k) for k in ("client", "mutation", "collection", "ops"))
         if not isinstance(client, str) or not CLIENT_RE.match(client):
-            return [error_frame("invalid-frame", "mutate needs a valid \"client\" id")]
-        if not is_int(mutation) or mutation < 0:
-            return [error_frame("invalid-frame", "mutate needs an integer \"mutation\" id >= 0")]
-        highest = self.highest.get(client)
-        if highest is not None and mutation <= highest:
-            return [self._duplicate(client, mutation)]
+            return [error_frame("bad-frame", "mutate needs a valid \"client\" id")]
+        if not is_int(mutation) or mutation < 1:
+            return [error_frame("bad-frame", "mutate needs an integer \"mutation\" id >= 1")]
+        if not isinstance(name, str):
+            return [error_frame("bad-frame", "mutate needs a string \"collection\"")]
+        if not isinstance(ops, list) or not all(isinstance(op, dict) for op in ops):
+            return [error_frame("bad-frame", "mutate needs \"ops\", an array of objects")]
         try:
-            if not isinstance(name, str) or not COLLECTION_RE.match(name):
-                raise Reject("invalid-frame", "mutate needs a valid \"collection\" name")
-            ops = frame.get("ops")
-            if not isinstance(ops, list) or not ops:
-                raise Reject("invalid-op", "\"ops\" must be a non-empty array")
-            c = self.collection(name)
-            stamped = [isinstance(op, dict) and "stamp" in op for op in ops]
-            if all(stamped):
-                writes = self._versioned_writes(ops)
-                wire_ops = [_op_from_write(w) for w in writes]
-            elif not any(stamped):
-                writes = self._plain_writes(c, ops)
-                wire_ops = [_op_from_write(w) for w in writes]
-            else:
-                raise Reject("mixed-ops", "a mutation's ops must all carry stamps or none may")
+            if sender is not None and client != sender:
+                raise Reject("forbidden", f"this connection speaks for {sender!r}, not {client!r}")
+            highest = self.highest.get(client)
+            if highest is not None and mutation <= highest:
+                return [self._duplicate(client, mutation, name)]
+            if not self.exists(name):
+                raise Reject("unknown-collection", f"no collection {name!r}")
+            if not ops:
+                raise Reject("invalid-op", "a mutation has at least one op")
+            if len(ops) > MAX_OPS:
+                raise Reject("too-large", f"at most {MAX_OPS} ops per mutation")
+            writes = self._versioned_writes(ops, client)
         except Reject as r:
-            reply = {"type": "reject", "client": client, "mutation": mutation,
+            reply = {"type": "reject", "client": client, "mutation": mutation, "collection": name,
                      "code": r.code, "reason": r.reason}
-            self._record(client, mutation, name if isinstance(name, str) else "", reply)
+            if r.code != "forbidden":  # never let one client spend another client's mutation ids
+                self._record(client, mutation, name, reply)
             return [reply]
-        except PatchError as e:
-            reply = {"type": "reject", "client": client, "mutation": mutation,
-                     "code": e.code, "reason": e.message}
-            self._record(client, mutation, name, reply)
-            return [reply]
+        c = self.collection(name)
         for w in writes:
             c.tree.apply(w)
             self.clock.observe(w.stamp)
         c.invalidate()
-        patch = {"type": "patch", "collection": name, "epoch": self.epoch, "seq": c.seq + 1,
-                 "ops": wire_ops, "origin": {"client": client, "mutation": mutation}}
-        ack = {"type": "ack", "client": client, "mutation": mutation, "seq": c.seq + 1}
+        seq = c.seq + 1
+        patch = {"type": "patch", "collection": name, "epoch": self.epoch, "seq": seq,
+                 "ops": ops, "origin": {"client": client, "mutation": mutation}}
+        ack = {"type": "ack", "client": client, "mutation": mutation, "collection": name, "seq": seq}
         self._commit_patch(c, patch, outcome=(client, mutation, ack))
         self._broadcast(name, patch)
         return [ack]
 
-    def _duplicate(self, client: str, mutation: int) -> dict:
+    def _duplicate(self, client: str, mutation: int, name: str) -> dict:
+        """A resent mutation: the remembered outcome, or (forgotten / other epoch) an ack at the
+        stream's current seq."""
         stored = self.store.outcome(client, mutation)
         if stored is not None:
-            epoch, name, reply = stored
+            epoch, stored_name, reply = stored
             if reply["type"] == "reject" or epoch == self.epoch:
                 return reply
-            c = self.collection(name)
-            return {**reply, "seq": c.seq}
-        # Forgotten outcome (older than what we keep): it was applied long ago; the state at the
-        # current seq of every collection reflects it.
-        return {"type": "ack", "client": client, "mutation": mutation, "seq": 0, "duplicate": True}
+            name = stored_name
+        current = self.collection(name).seq if self.exists(name) else 0
+        return {"type": "ack", "client": client, "mutation": mutation, "collection": name, "seq": current}
 
     def _record(self, client: str, mutation: int, name: str, reply: dict) -> None:
         self.store.begin()
         try:
-            self.store.record_outcome(client, mutation, self.epoch, name, reply, keep=1000)
+            self.store.record_outcome(client, mutation, self.epoch, name, reply, keep=OUTCOMES_KEPT)
             self.store.commit()
         except BaseException:
             self.store.rollback()
@@ -338,11 +372,10 @@ class Hub:
         self.highest[client] = max(self.highest.get(client, mutation), mutation)
 
     def _commit_patch(self, c: Collection, patch: dict, outcome: tuple | None) -> None:
+        """Persists one patch (and the mutation's outcome) in one transaction, before anyone sees it."""
         seq = c.seq + 1
         floor = max(c.floor, seq - self.history)
-        checkpoint = None
-        if seq - c.checkpoint_seq >= self.checkpoint_every:
-            checkpoint = c.tree.to_json()
+        checkpoint = c.tree.to_json() if seq - c.checkpoint_seq >= self.checkpoint_every else None
         self.store.begin()
         try:
             self.store.append_log(c.name, seq, patch)
@@ -353,16 +386,15 @@ class Hub:
             else:
                 self.store.save_collection(c.name, seq, floor, None, None)
             # Keep every patch newer than the checkpoint so a restart can rebuild the tree.
-            self.store.trim_log(c.name, min(floor, c.checkpoint_seq if checkpoint is None else seq))
+            self.store.trim_log(c.name, min(floor, seq if checkpoint is not None else c.checkpoint_seq))
             if outcome is not None:
                 client, mutation, reply = outcome
-                self.store.record_outcome(client, mutation, self.epoch, c.name, reply, keep=1000)
+                self.store.record_outcome(client, mutation, self.epoch, c.name, reply, keep=OUTCOMES_KEPT)
             self.store.commit()
         except BaseException:
             self.store.rollback()
             raise
-        c.seq, c.floor = seq, floor
-        c.persisted = True
+        c.seq, c.floor, c.persisted = seq, floor, True
         if checkpoint is not None:
             c.checkpoint_seq = seq
         if outcome is not None:
@@ -376,38 +408,83 @@ class Hub:
             return
         self._last_gc = now
         horizon = max(self.clock.ms, int(time.time() * 1000)) - self.tombstone_horizon_ms
-        if c.tree.collect_tombstones(horizon):
-            c.invalidate()
+        for each in self.collections.values():
+            if each.tree.collect_tombstones(horizon):
+                each.invalidate()
 
-    def _versioned_writes(self, ops: list) -> list[Write]:
-        limit = int(time.time() * 1000) + self.max_skew_ms
+    def _versioned_writes(self, ops: list, client: str) -> list[Write]:
+        """Validates a mutation's stamped ops (section 5) into writes, or raises Reject."""
+        limit = int(time.time() * 1000) + self.max_skew_ms if self.max_skew_ms > 0 else None
         writes = []
+        previous = ""
         for index, op in enumerate(ops):
             where = f"op {index}"
             if op.get("op") not in ("add", "replace", "remove"):
-                raise Reject("invalid-op", f"{where}: a stamped op is add, replace or remove")
+                raise Reject("invalid-op", f"{where}: a mutation op is add, replace or remove")
             try:
                 tokens = parse_pointer(op.get("path"))
             except PatchError as e:
-                raise Reject(e.code, f"{where}: {e.message}")
+                raise Reject("invalid-op", f"{where}: {e.message}")
             if not tokens:
-                raise Reject("invalid-path", f"{where}: a stamped op cannot target the whole collection")
+                raise Reject("invalid-op", f"{where}: an op cannot address the collection root")
             stamp = op.get("stamp")
             if not is_stamp(stamp):
-                raise Reject("invalid-stamp", f"{where}: malformed stamp {stamp!r}")
-            if stamp_ms(stamp) > limit:
-                raise Reject("stamp-skew", f"{where}: stamp {stamp} is too far in the future")
+                raise Reject("invalid-stamp", f"{where}: missing or malformed stamp {stamp!r}")
+            if stamp[23:] != client:
+                raise Reject("invalid-stamp", f"{where}: stamp replica {stamp[23:]!r} is not {client!r}")
+            if stamp <= previous:
+                raise Reject("invalid-stamp", f"{where}: stamps within a mutation must increase")
+            previous = stamp
+            if limit is not None and stamp_ms(stamp) > limit:
+                raise Reject("clock-skew", f"{where}: stamp {stamp} is too far ahead of the server clock")
             if op["op"] == "remove":
                 writes.append(Write(tuple(tokens), stamp))
-            else:
-                if "value" not in op:
-                    raise Reject("invalid-op", f"{where}: {op['op']} needs a \"value\"")
-                writes.append(Write(tuple(tokens), stamp, copy.deepcopy(op["value"])))
+                continue
+            if "value" not in op:
+                raise Reject("invalid-op", f"{where}: {op['op']} needs a \"value\"")
+            value = op["value"]
+            _check_model_write(tokens, value, where)
+            writes.append(Write(tuple(tokens), stamp, copy.deepcopy(value)))
         return writes
+
+    # -- admin writes ------------------------------------------------------------------------
+
+    def apply_plain(self, name: str, ops: Any, broadcast_plain: bool = True) -> dict:
+        """Applies a plain RFC 6902 patch atomically (all or nothing) as one server patch.
+
+        The merge tree records it as server-stamped writes (normalized as VERSIONING.md says);
+        subscribers get the ops as sent (a *plain* patch) or, with `broadcast_plain=False`, the
+        stamped writes (a *versioned* patch). Raises PatchError / ValueError, state untouched."""
+        if not self.exists(name):
+            raise ValueError(f"no collection {name!r}")
+        if not isinstance(ops, list) or not all(isinstance(op, dict) for op in ops):
+            raise ValueError("ops must be an array of RFC 6902 operations")
+        c = self.collection(name)
+        if any("stamp" in op for op in ops):
+            raise ValueError("plain ops carry no stamps")
+        writes = self._plain_writes(c, ops)
+        for w in writes:
+            c.tree.apply(w)
+        c.invalidate()
+        wire_ops = copy.deepcopy(ops) if broadcast_plain else [_op_from_write(w) for w in writes]
+        patch = {"type": "patch", "collection": name, "epoch": self.epoch, "seq": c.seq + 1, "ops": wire_ops}
+        self._commit_log_form(c, patch, writes)
+        self._broadcast(name, patch)
+        return {"epoch": self.epoch, "seq": c.seq}
+
+    def _commit_log_form(self, c: Collection, patch: dict, writes: list[Write]) -> None:
+        """Commits a patch whose log entry must carry stamped ops (so a restart can rebuild the
+        tree) even when subscribers got it plain."""
+        logged = {**patch, "ops": [_op_from_write(w) for w in writes]}
+        if logged["ops"] == patch["ops"]:
+            self._commit_patch(c, patch, outcome=None)
+            return
+        logged["plainOps"] = patch["ops"]
+        self._commit_patch(c, logged, outcome=None)
 
     def _plain_writes(self, c: Collection, ops: list) -> list[Write]:
         """Applies a plain RFC 6902 patch to a scratch copy (atomic: all or nothing) and normalizes it
-        into server-stamped writes, so every replica merges the same writes."""
+        into server-stamped writes, so every replica's merge tree holds the same writes."""
         doc = copy.deepcopy(c.state)
         pending: list[tuple[tuple, Any]] = []
         for op in ops:
@@ -415,8 +492,8 @@ class Hub:
             name = op["op"]
             before = list(doc) if op["path"] == "" else []
             doc = apply_op(doc, op)
-            if not isinstance(doc, dict):
-                raise Reject("not-an-object", "the collection must stay a JSON object")
+            if not isinstance(doc, dict) or not all(isinstance(m, dict) for m in doc.values()):
+                raise PatchError("invalid-op", "the collection must stay an object of model objects")
             if name == "test":
                 continue
             targets = [(parse_pointer(op["path"]), name == "remove")]
@@ -429,14 +506,12 @@ class Hub:
         return [Write(path, self.clock.tick(), value) if value is not _REMOVE
                 else Write(path, self.clock.tick()) for path, value in pending]
 
-    # -- seeding -----------------------------------------------------------------------------
-
-    def seed(self, name: str, state: dict) -> dict:
-        """Replaces a collection's state with `state` as one server-stamped patch."""
-        if not COLLECTION_RE.match(name):
-            raise ValueError("invalid collection name")
-        if not isinstance(state, dict):
-            raise ValueError("state must be an object")
+    def seed(self, name: str, state: Any) -> dict:
+        """Replaces a collection's state with `state` as one server-stamped (versioned) patch."""
+        if not self.exists(name):
+            raise ValueError(f"invalid or unknown collection {name!r}")
+        if not isinstance(state, dict) or not all(isinstance(m, dict) for m in state.values()):
+            raise ValueError("state must be an object of model objects")
         c = self.collection(name)
         writes = [Write((key,), self.clock.tick()) for key in c.state if key not in state]
         writes += [Write((key,), self.clock.tick(), copy.deepcopy(value)) for key, value in state.items()]
@@ -470,6 +545,17 @@ class Hub:
             raise
 
 
+def _check_model_write(tokens: list[str], value: Any, where: str) -> None:
+    """Models are objects, and a model's `id` member equals its key (PROTOCOL.md section 1)."""
+    if len(tokens) == 1:
+        if not isinstance(value, dict):
+            raise Reject("invalid-op", f"{where}: a model must be an object")
+        if "id" in value and value["id"] != tokens[0]:
+            raise Reject("invalid-op", f"{where}: the model's id {value['id']!r} differs from its key")
+    elif len(tokens) == 2 and tokens[1] == "id" and value != tokens[0]:
+        raise Reject("invalid-op", f"{where}: a model's id must equal its key {tokens[0]!r}")
+
+
 class Mailbox:
     """Reply frames for one HTTP-transport client: handed to its live SSE stream, or held (bounded)
     until its next stream or poll."""
@@ -478,6 +564,7 @@ class Mailbox:
         self.frames: deque[dict] = deque(maxlen=limit)
         self.live: set[Sink] = set()
         self.touched = time.monotonic()
+        self.polls = 0  # generation of the client's newest long poll
 
     def put(self, frame: dict) -> None:
         if self.live:
@@ -503,6 +590,15 @@ def close_frame(code: str, reason: str, retry_after_ms: int | None = None) -> di
     frame = {"type": "close", "code": code, "reason": reason}
     if retry_after_ms is not None:
         frame["retryAfter"] = retry_after_ms
+    return frame
+
+
+def _wire_form(logged: dict) -> dict:
+    """A logged patch as subscribers saw it (plain admin patches are logged with stamped ops)."""
+    if "plainOps" not in logged:
+        return logged
+    frame = {k: v for k, v in logged.items() if k != "plainOps"}
+    frame["ops"] = logged["plainOps"]
     return frame
 
 
