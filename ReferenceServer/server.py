@@ -22,7 +22,7 @@ from aiohttp import web  # noqa: E402
 
 from tether_ref.app import Server  # noqa: E402
 from tether_ref.faults import Faults  # noqa: E402
-from tether_ref.hub import EPOCH_RE, Hub  # noqa: E402
+from tether_ref.hub import COLLECTION_RE, EPOCH_RE, Hub  # noqa: E402
 from tether_ref.store import Store  # noqa: E402
 
 
@@ -47,13 +47,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.epoch is not None and not EPOCH_RE.match(args.epoch):
         p.error("--epoch: 1-64 characters of [A-Za-z0-9_.-]")
+    for name in args.collections or []:
+        if not COLLECTION_RE.match(name):
+            p.error(f"--collection {name!r}: 1-64 characters of [A-Za-z0-9_.-]")
+    try:
+        args.fault_config = Faults.parse(args.faults)
+    except ValueError as e:
+        p.error(f"--faults: {e}")
     return args
 
 
 async def serve(args: argparse.Namespace) -> None:
     store = Store(args.db)
     hub = Hub(store, epoch=args.epoch, history=args.history, heartbeat_ms=args.heartbeat,
-              faults=Faults.parse(args.faults), tombstone_horizon_ms=args.tombstone_horizon_ms,
+              faults=args.fault_config, tombstone_horizon_ms=args.tombstone_horizon_ms,
               max_skew_ms=args.max_skew_ms, checkpoint_every=max(1, args.checkpoint_every),
               known_collections=args.collections)
     server = Server(hub, token=args.token, retry_ms=args.retry_ms)

@@ -288,6 +288,8 @@ class Server:
         name = frame.get("collection")
         if not isinstance(name, str) or "cursor" not in frame:
             raise BadFrame("subscribe needs \"collection\" and \"cursor\"")
+        if not COLLECTION_RE.match(name):
+            raise BadFrame(f"invalid collection name {name!r}")
         cursor = parse_cursor_object(frame.get("cursor"))
         if not hub.exists(name):
             err = error_frame("unknown-collection", f"no collection {name!r}")
