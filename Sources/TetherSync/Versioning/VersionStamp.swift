@@ -73,7 +73,7 @@ public struct VersionStamp: Sendable, Hashable, Comparable, CustomStringConverti
     ///   6 digits, `-` and a valid replica id; ``VersionStampError/invalidReplica(_:)`` for a bad id.
     public init(parsing text: String) throws(VersionStampError) {
         var utf8 = Array(text.utf8)
-        guard utf8.count >= 24, utf8[15] == UInt8(ascii: "-"), utf8[22] == UInt8(ascii: "-") else {
+        guard utf8.count >= 23, utf8[15] == UInt8(ascii: "-"), utf8[22] == UInt8(ascii: "-") else {
             throw .invalidFormat(text)
         }
         guard let physical = Self.digits(utf8[0..<15]), let counter = Self.digits(utf8[16..<22]) else {

@@ -27,7 +27,7 @@ public struct VersionedDocument: @unchecked Sendable {
     }
 
     /// The canonical bytes of ``state`` (sorted keys, compact): what replicas compare.
-    public var canonicalBytes: [UInt8] { CanonicalJSON.bytes(state) }
+    public var canonicalBytes: [UInt8] { state.serializedBytes(options: [.sortedKeys]) }
 
     /// Applies one stamped write.
     ///

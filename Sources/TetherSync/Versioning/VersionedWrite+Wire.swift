@@ -10,7 +10,8 @@ extension VersionedWrite {
         guard case .object(let object) = op else { throw .notAnObject }
         guard let name = object["op"]?.stringValue else { throw .missingMember("op") }
         guard let pointer = object["path"]?.stringValue else { throw .missingMember("path") }
-        guard let path = PointerTokens.parse(pointer) else { throw .invalidPointer(pointer) }
+        let path: [String]
+        do { path = try JSONPointer(pointer).tokens } catch { throw .invalidPointer(pointer) }
         guard let stampText = object["stamp"]?.stringValue else { throw .missingMember("stamp") }
         let stamp: VersionStamp
         do { stamp = try VersionStamp(parsing: stampText) } catch { throw .invalidStamp(error) }
@@ -32,11 +33,11 @@ extension VersionedWrite {
         switch operation {
         case .set(let value):
             object["op"] = "add"
-            object["path"] = .string(pointer)
+            object["path"] = .string(pointer.description)
             object["value"] = value
         case .remove:
             object["op"] = "remove"
-            object["path"] = .string(pointer)
+            object["path"] = .string(pointer.description)
         }
         object["stamp"] = .string(stamp.wireString)
         return .object(object)
@@ -62,6 +63,11 @@ public struct VersionedOpsError: Error, Sendable, Equatable, CustomStringConvert
     /// Position of the op in the frame's `ops` array.
     public let index: Int
     public let error: VersionedWriteError
+
+    public init(index: Int, error: VersionedWriteError) {
+        self.index = index
+        self.error = error
+    }
 
     public var description: String { "op \(index): \(error)" }
 }

@@ -40,12 +40,12 @@ public struct VersionedWrite: Sendable, Hashable, CustomStringConvertible {
     /// The model id (first path token).
     public var modelID: String { path[0] }
 
-    /// The path as a JSON Pointer string.
-    public var pointer: String { PointerTokens.encode(path) }
+    /// The path as a JSON Pointer.
+    public var pointer: JSONPointer { JSONPointer(tokens: path) }
 
     public var description: String {
         switch operation {
-        case .set(let value): return "set \(pointer) = \(String(decoding: CanonicalJSON.bytes(value), as: UTF8.self)) @\(stamp)"
+        case .set(let value): return "set \(pointer) = \(value.serialized(options: [.sortedKeys])) @\(stamp)"
         case .remove: return "remove \(pointer) @\(stamp)"
         }
     }

@@ -18,7 +18,7 @@ enum ReferenceMaterializer {
 
     /// Canonical bytes of ``state(of:)``.
     static func canonicalBytes<S: Sequence<VersionedWrite>>(of writes: S) -> [UInt8] {
-        CanonicalJSON.bytes(state(of: writes))
+        state(of: writes).serializedBytes(options: [.sortedKeys])
     }
 
     /// - Parameters:
