@@ -181,6 +181,25 @@ def test_stamped_merge_on_the_server_is_order_independent(server):
     # base is shadowed by the remove at 4; the title writes at 5 and 6 are newer than the remove
     assert server.state("todos") == '{"m":{"title":"newer"}}'
 
+    async def snapshot_versions():
+        async with WSClient(server, "reader") as r:
+            await r.hello({"todos": None})
+            return await r.recv()
+
+    snap = run(snapshot_versions())
+    assert snap["versions"] == {"/m": removed["stamp"], "/m/title": newer["stamp"]}
+    # a tombstone is listed although its path is absent from the state
+    assert admin(server, "POST", "/admin/seed", {"collection": "gone", "state": {"x": {}}})["seq"] == 1
+    admin(server, "POST", "/admin/seed", {"collection": "gone", "state": {}})
+
+    async def tombstone():
+        async with WSClient(server, "reader2") as r:
+            await r.hello({"gone": None})
+            return await r.recv()
+
+    snap = run(tombstone())
+    assert snap["state"] == {} and list(snap["versions"]) == ["/x"]
+
 
 def test_admin_plain_patch_is_atomic_and_broadcast_plain(server):
     server.seed("todos", {"m": {"tags": ["a", "b"], "n": 1}})

@@ -31,6 +31,7 @@ MAX_INT = 2**53 - 1
 MAX_OPS = 10_000
 MAX_DEPTH = 512
 OUTCOMES_KEPT = 1024
+MAX_COLLECTIONS_TOTAL = 10_000
 
 
 def canonical(value: Any) -> str:
@@ -207,8 +208,13 @@ class Hub:
         return new
 
     def exists(self, name: Any) -> bool:
-        return isinstance(name, str) and COLLECTION_RE.match(name) is not None and (
-            self.known is None or name in self.known)
+        """Whether `name` is a collection: listed by --collection, or (by default) any valid name,
+        up to MAX_COLLECTIONS_TOTAL of them (bounded memory)."""
+        if not isinstance(name, str) or COLLECTION_RE.match(name) is None:
+            return False
+        if self.known is not None:
+            return name in self.known
+        return name in self.collections or len(self.collections) < MAX_COLLECTIONS_TOTAL
 
     def collection(self, name: str, create: bool = True) -> Collection | None:
         c = self.collections.get(name)
@@ -313,8 +319,8 @@ class Hub:
             return [error_frame("bad-frame", "mutate needs a valid \"client\" id")]
         if not is_int(mutation) or mutation < 1:
             return [error_frame("bad-frame", "mutate needs an integer \"mutation\" id >= 1")]
-        if not isinstance(name, str):
-            return [error_frame("bad-frame", "mutate needs a string \"collection\"")]
+        if not isinstance(name, str) or not COLLECTION_RE.match(name):
+            return [error_frame("bad-frame", "mutate needs a valid \"collection\" name")]
         if not isinstance(ops, list) or not all(isinstance(op, dict) for op in ops):
             return [error_frame("bad-frame", "mutate needs \"ops\", an array of objects")]
         try:
