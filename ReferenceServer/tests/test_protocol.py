@@ -404,3 +404,31 @@ def test_http_requests_are_validated(start_server):
     status, _, body = http("GET", f"{base}/v1/poll?client=c&collection=todos&cursor=&wait=0")
     frames = json.loads(body)
     assert frames[-2:] == [{"type": "pong", "id": 1}, frames[-1]] and frames[-1]["code"] == "bad-frame"
+
+
+def test_resync_by_posted_subscribe_on_sse_and_long_polling(server):
+    async def scenario():
+        async with SSEClient(server, "s", ["todos"]) as s:
+            snap = (await s.recv_until(is_type("synced")))[-1]
+            epoch = snap["epoch"]
+            async with WSClient(server, "w") as w:
+                await w.hello({})
+                for i in (1, 2):
+                    await w.send(put("w", i, f"/m{i}", {"n": i}))
+                    await w.recv_until(is_type("ack"))
+            assert kinds([await s.recv(), await s.recv()]) == [("patch", 1), ("patch", 2)]
+            sender = PollClient(server, "s", [])
+            assert await sender.send([{"type": "subscribe", "collection": "todos",
+                                       "cursor": {"epoch": epoch, "seq": 1}}]) == 202
+            assert kinds(await s.recv_until(is_type("synced"))) == [("patch", 2), ("synced", 2)]
+            assert await sender.send([{"type": "subscribe", "collection": "todos", "cursor": None}]) == 202
+            assert kinds(await s.recv_until(is_type("synced"))) == [("snapshot", 2), ("synced", 2)]
+        p = PollClient(server, "p", ["todos"])
+        await p.poll()
+        assert await p.send([{"type": "subscribe", "collection": "todos", "cursor": None},
+                             {"type": "subscribe", "collection": "nope!", "cursor": None}]) == 202
+        frames = await p.poll(wait=1)
+        assert kinds(frames) == [("snapshot", 2), ("synced", 2), ("error", None)]
+        assert frames[-1]["code"] == "bad-frame"
+
+    run(scenario())
