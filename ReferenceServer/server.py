@@ -64,7 +64,9 @@ async def serve(args: argparse.Namespace) -> None:
               max_skew_ms=args.max_skew_ms, checkpoint_every=max(1, args.checkpoint_every),
               known_collections=args.collections)
     server = Server(hub, token=args.token, retry_ms=args.retry_ms)
-    runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=2)
+    # handler_cancellation: a client that goes away ends its SSE stream or long poll at once.
+    runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=2,
+                           handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, reuse_address=True)
     await site.start()
