@@ -14,6 +14,7 @@ struct Command: Sendable {
 
 let commands: [Command] = [
     // Each subcommand lives in its own file (PatchCommand.swift, ReplayCommand.swift, ...).
+    patchCommand,
     wsEchoCommand,
 ]
 

@@ -49,6 +49,36 @@ public struct JSONObject: Sendable {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Adopts members produced by the parser. `knownUnique` promises that no key repeats (the parser
+    /// checks small objects itself); larger objects detect repeats while their index is built. With
+    /// repeats, the documented rule applies: last value wins, first position is kept.
+    @usableFromInline
+    init(parsedMembers entries: [Entry?], knownUnique: Bool) {
+        self.init()
+        var unique = knownUnique
+        var built: [String: Int]? = nil
+        if entries.count > Self.indexThreshold {
+            var keyIndex = [String: Int](minimumCapacity: entries.count)
+            unique = true
+            for i in entries.indices where keyIndex.updateValue(i, forKey: entries[i].unsafelyUnwrapped.key) != nil {
+                unique = false
+                break
+            }
+            built = keyIndex
+        }
+        if unique {
+            slots = entries
+            index = built
+            liveCount = entries.count
+        } else {
+            slots.reserveCapacity(entries.count)
+            for entry in entries {
+                let entry = entry.unsafelyUnwrapped
+                updateValue(entry.value, forKey: entry.key)
+            }
+        }
+    }
+
     @inlinable public var count: Int { liveCount }
     @inlinable public var isEmpty: Bool { liveCount == 0 }
 
