@@ -709,8 +709,8 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         await serve_verdict(path[len("/verdict/"):], reader, writer, proto, request)
         return
     c = Conn(reader, writer, proto, request)
-    if path == "/echo":
-        await serve_echo(c)
+    if path == "/echo" or path == "/v1/ws":
+        await serve_echo(c, announce_authorization=path == "/v1/ws")
         return
     case_id = path[len("/case/"):] if path.startswith("/case/") else None
     if case_id is None or (case_id not in CASES and case_id not in HANDSHAKES and case_id not in ("H.7.1", "H.7.2", "H.8")):
@@ -766,10 +766,15 @@ async def serve_verdict(case_id: str, reader, writer, proto: ServerProtocol, req
     await c.shutdown()
 
 
-async def serve_echo(c: Conn) -> None:
-    """A well-behaved echo server: whole messages back, close echoed, then TCP closed."""
+async def serve_echo(c: Conn, announce_authorization: bool = False) -> None:
+    """A well-behaved echo server: whole messages back, close echoed, then TCP closed.
+
+    On `/v1/ws` (the Tether transport path) it first sends `{"authorization": <header or null>}`, and a text
+    message `close-with-retry` makes it close with 1013 and the reason `retryAfter=1500`."""
     try:
         await send_accept(c)
+        if announce_authorization:
+            await c.send(frame(TEXT, json.dumps({"authorization": c.request.headers.get("Authorization")}).encode()))
         pending: list[bytes] = []
         opcode = TEXT
         while True:
@@ -789,7 +794,12 @@ async def serve_echo(c: Conn) -> None:
             else:
                 continue
             if event.fin:
-                await c.send(frame(opcode, b"".join(pending)))
+                message = b"".join(pending)
+                if announce_authorization and message == b"close-with-retry":
+                    await c.send(frame(CLOSE, close_payload(1013, b"retryAfter=1500")))
+                    await c.expect_close({1013}, timeout=3)
+                    break
+                await c.send(frame(opcode, message))
     except (CaseFailed, ConnectionError, OSError):
         pass
     await c.shutdown()

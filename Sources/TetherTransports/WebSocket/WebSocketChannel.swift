@@ -94,6 +94,21 @@ final class WebSocketChannel: @unchecked Sendable {
         }
     }
 
+    /// Queues several text messages in one hop to the queue; stops at the first failure.
+    func sendTexts(_ payloads: [[UInt8]]) async -> WebSocketError? {
+        await withCheckedContinuation { continuation in
+            queue.async { [self] in
+                for payload in payloads {
+                    if let error = enqueue(.text, payload) {
+                        continuation.resume(returning: error)
+                        return
+                    }
+                }
+                continuation.resume(returning: nil)
+            }
+        }
+    }
+
     /// Starts the closing handshake and waits until the connection has ended (bounded by the close timeout).
     func close(code: UInt16, reason: String) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
