@@ -258,7 +258,7 @@ def case(case_id: str):
 def echo_case(case_id: str, opcode: int, payload: bytes, chop: int | None = None, delay: float = 0.0):
     async def run(c: Conn) -> None:
         await c.send(frame(opcode, payload), chop=chop, delay=delay)
-        await c.expect_message(opcode, payload, timeout=10)
+        await c.expect_message(opcode, payload, timeout=5)
         await c.finish_normally()
     CASES[case_id] = run
 
@@ -438,6 +438,24 @@ async def _(c: Conn) -> None:
     await c.send(frame(CONT, b"edited"))
     await c.send(frame(CLOSE, close_payload(1000)))
     await c.expect_quiet()
+
+
+def utf8_vector_cases() -> None:
+    """P2: Autobahn 6.5-6.23, one text message each; valid → echo, invalid → 1007."""
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[2] / "Fixtures" / "conformance" / "websocket" / "utf8_vectors.json"
+    if not path.exists():
+        return
+    for category in json.loads(path.read_text())["categories"]:
+        for sequence in category["sequences"]:
+            payload = bytes.fromhex(sequence["hex"])
+            if sequence["valid"]:
+                echo_case(sequence["id"], TEXT, payload)
+            else:
+                failure_case(sequence["id"], frame(TEXT, payload), {1007})
+
+
+utf8_vector_cases()
 
 
 @case("7.1.1")
@@ -760,7 +778,7 @@ async def serve_verdict(case_id: str, reader, writer, proto: ServerProtocol, req
         await send_accept(c)
         body = json.dumps({"case": case_id, "pass": passed, "detail": detail}).encode()
         await c.send(frame(TEXT, body) + frame(CLOSE, close_payload(1000)))
-        await asyncio.wait_for(c.eof.wait(), 3)
+        await c.expect_close({1000}, timeout=3)  # then the server closes TCP first (RFC 6455 §7.1.1)
     except (CaseFailed, ConnectionError, OSError, asyncio.TimeoutError):
         pass
     await c.shutdown()
