@@ -727,6 +727,10 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         await serve_verdict(path[len("/verdict/"):], reader, writer, proto, request)
         return
     c = Conn(reader, writer, proto, request)
+    if path == "/v1/ws" and request.headers.get("Authorization") == "Bearer expired":
+        writer.write(response("401 Unauthorized", [("Content-Length", "0")]))
+        await c.shutdown()
+        return
     if path == "/echo" or path == "/v1/ws":
         await serve_echo(c, announce_authorization=path == "/v1/ws")
         return
