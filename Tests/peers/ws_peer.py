@@ -731,6 +731,10 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         writer.write(response("401 Unauthorized", [("Content-Length", "0")]))
         await c.shutdown()
         return
+    if path == "/silent":  # accepts TCP and the request, never answers: the client's connect timeout fires
+        await asyncio.sleep(30)
+        await c.shutdown()
+        return
     if path == "/echo" or path == "/v1/ws":
         await serve_echo(c, announce_authorization=path == "/v1/ws")
         return

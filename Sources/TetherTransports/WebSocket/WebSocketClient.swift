@@ -13,6 +13,8 @@ import Dispatch
 /// for await message in socket.messages { print(message) }
 /// print(socket.closeInfo ?? "open")
 /// ```
+///
+/// Keep the client alive while you use the connection: releasing it starts a close with 1001 (going away).
 public final class WebSocketClient: Sendable {
     /// Complete inbound messages in arrival order; the stream finishes when the connection ends
     /// (then ``closeInfo`` says why).

@@ -44,6 +44,9 @@ final class WebSocketTransportConnection: TransportConnection, @unchecked Sendab
         )
     }
 
+    /// A connection the binder dropped without closing still says goodbye (1001), bounded by the close timeout.
+    deinit { channelBox.get()?.closeSoon(code: WebSocketCloseCode.goingAway) }
+
     func attach(_ channel: WebSocketChannel) {
         channelBox.set(channel)
     }
