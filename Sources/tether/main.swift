@@ -17,6 +17,7 @@ let commands: [Command] = [
     patchCommand,
     agentCommand,
     pushCommand,
+    wsEchoCommand,
 ]
 
 @MainActor func usage() -> String {
