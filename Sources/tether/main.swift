@@ -18,6 +18,7 @@ let commands: [Command] = [
     agentCommand,
     pushCommand,
     wsEchoCommand,
+    replayCommand,
 ]
 
 @MainActor func usage() -> String {

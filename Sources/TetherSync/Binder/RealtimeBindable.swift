@@ -9,12 +9,11 @@ public protocol RealtimeBindable: AnyObject {
     /// Attributes missing from a model's new value are unset.
     func realtimeApply(_ changes: [(id: String, attributes: JSONObject?)])
 
-    /// Starts reporting changes the application makes (`set`, `unset`, `add`, `remove`).
-    /// Changes made by ``realtimeApply(_:)`` must not be reported.
-    func realtimeObserve(_ handler: @escaping (RealtimeLocalChange) -> Void)
-
-    /// Stops reporting local changes.
-    func realtimeStopObserving()
+    /// Starts reporting changes the application makes (`set`, `unset`, `add`, `remove`); changes made
+    /// by ``realtimeApply(_:)`` are not reported.
+    ///
+    /// - Returns: a function that stops the reporting.
+    func realtimeObserve(_ handler: @escaping (RealtimeLocalChange) -> Void) -> () -> Void
 }
 
 /// A change the application made to a bound collection.

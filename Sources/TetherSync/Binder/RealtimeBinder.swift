@@ -11,7 +11,7 @@
 ///
 /// Models are not `Sendable` and never leave the isolation that calls ``run(isolation:)``
 /// (`@MainActor` in apps, an agent's actor elsewhere); transports only hand it frames.
-open class RealtimeBinder {
+open class RealtimeBinder: EventEmitter {
     /// How the binder behaves. Everything has a default except the client id.
     public struct Options: Sendable {
         /// This replica's id: the `client` of its frames and the replica of its stamps.
@@ -71,6 +71,8 @@ open class RealtimeBinder {
     }
 
     public let options: Options
+    /// Backbone.Events storage: `on`, `off`, `listenTo`, `stopListening`, `trigger` all work on a binder.
+    public let eventHub = EventHub()
     /// A unique id for this object (`rtb1`, `rtb2`, ...), as Marionette's `cid`.
     public let cid: String
     public private(set) var isDestroyed = false
@@ -93,10 +95,10 @@ open class RealtimeBinder {
     var dirty: [String: [String]] = [:]
     var fatalClose: TransportCloseReason?
     var needsSave = false
-    var listeners: [(id: Int, name: String?, handler: (BinderEvent) -> Void)] = []
-    var nextListenerID = 0
-    var listening: [(id: Int, source: RealtimeBinder, listener: Int)] = []
+    var observers: [(id: Int, handler: (BinderEvent) -> Void)] = []
+    var nextObserverID = 0
     var loaded: BinderStore.Contents?
+    var stopObserving: [String: () -> Void] = [:]
 
     /// Creates a binder; with a ``Options/store`` it reloads the persisted state and outbox.
     ///
@@ -140,7 +142,7 @@ open class RealtimeBinder {
         onDestroy()
         emit(.destroy)
         stopListening()
-        for name in order { collections[name]?.realtimeStopObserving() }
+        for name in order { stopObserving.removeValue(forKey: name)?() }
         saveIfNeeded()
         if let connection {
             Task { await connection.close() }
@@ -178,7 +180,7 @@ open class RealtimeBinder {
         collections[name] = collection
         order.append(name)
         if mirrors[name] == nil { mirrors[name] = CollectionMirror(name: name) }
-        collection.realtimeObserve { [weak self] change in self?.localChange(change, in: name) }
+        stopObserving[name] = collection.realtimeObserve { [weak self] change in self?.localChange(change, in: name) }
         // Bring the collection to the (possibly restored) visible state.
         let visible = mirrors[name]!.visible.state.objectValue ?? [:]
         if !visible.isEmpty {
