@@ -75,18 +75,9 @@ final class AgentCollection: RealtimeBindable {
         ])
     }
 
-    func realtimeObserve(_ handler: @escaping (RealtimeLocalChange) -> Void) {
-        observer = handler
-    }
-
-    /// The same, for a binder that expects a function that stops the reporting.
     func realtimeObserve(_ handler: @escaping (RealtimeLocalChange) -> Void) -> () -> Void {
         observer = handler
         return { [weak self] in self?.observer = nil }
-    }
-
-    func realtimeStopObserving() {
-        observer = nil
     }
 
     /// A local write (what `tether push` makes): changes the model here, then tells the binder,

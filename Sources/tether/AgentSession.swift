@@ -64,7 +64,7 @@ final class AgentSession {
         for collection in collections {
             collection.onActivity = { [weak self] in self?.touch() }
         }
-        binder.on(nil) { [weak self] event in self?.observe(event) }
+        binder.observe { [weak self] event in self?.observe(event) }
         for collection in collections { binder.bind(collection, as: collection.name) }
         binder.attach(transport)
     }

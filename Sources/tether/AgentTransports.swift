@@ -10,9 +10,6 @@ enum AgentTransports {
         var message: String
     }
 
-    /// Whether this build has a WebSocket transport (TetherTransports' `WebSocketTransport`).
-    static let hasWebSocket = false
-
     /// The transport for `choice`, optionally wrapped in a transcript recorder writing to `record`.
     static func make(_ choice: AgentTransportChoice, server: URL, record: String?) throws -> any Transport {
         let base = httpBase(server)
@@ -24,9 +21,10 @@ enum AgentTransports {
         case .longpoll:
             transport = LongPollingTransport(configuration: configuration)
         case .websocket:
-            throw Unavailable(message: "the WebSocket transport is not part of this build yet; use --transport sse or longpoll (or auto)")
+            transport = WebSocketTransport(baseURL: server)
         case .auto:
             transport = FallbackTransport([
+                WebSocketTransport(baseURL: server),
                 ServerSentEventsTransport(configuration: configuration),
                 LongPollingTransport(configuration: configuration),
             ])

@@ -121,7 +121,11 @@ extension EndToEndTests {
             #expect(agent.finalState == (try await EndToEndTests.expectedState(server)))
             let counts = Self.addCounts(agent)
             #expect(counts.count == 20 && counts.values.allSatisfy { $0 == 1 }, "\(counts)")
-            #expect(!agent.events("resync").isEmpty, "lost frames must have caused a resync")
+            if transport != "longpoll" {
+                // On streams a lost frame is a gap the binder must repair; a long poll's next request
+                // names the cursor of what it delivered, so the server simply sends the lost frame again.
+                #expect(!agent.events("resync").isEmpty, "lost frames must have caused a resync")
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ import TetherTestSupport
 ///
 /// The suites are serialized: each starts real processes, and the machine has few cores.
 @Suite(.serialized) struct EndToEndTests {
-    /// The transports every scenario runs over (WebSocket joins once it is in the build).
-    static let transports = ["sse", "longpoll"]
+    /// The transports every scenario runs over.
+    static let transports = ["websocket", "sse", "longpoll"]
 
     /// Starts a reference server, or returns `nil` (test skipped with a message) without Python.
     static func startServer(
