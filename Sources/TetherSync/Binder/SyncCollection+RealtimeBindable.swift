@@ -36,7 +36,9 @@ extension SyncCollection: RealtimeBindable {
         case (true, true):
             return
         case (false, true):
-            _ = try? set(upserts, options: SetOptions(remove: false, merge: true, userInfo: options.userInfo))
+            var mergeOptions = SetOptions(remove: false, merge: true)
+            mergeOptions.userInfo = options.userInfo
+            _ = try? set(upserts, options: mergeOptions)
         case (true, false):
             remove(removals, options: options)
         case (false, false):
@@ -56,7 +58,9 @@ extension SyncCollection: RealtimeBindable {
                 placed.insert(id)
             }
             for upsert in upserts where !placed.contains(upsert[idKey]?.stringValue ?? "") { list.append(upsert) }
-            _ = try? set(list, options: SetOptions(remove: true, merge: true, userInfo: options.userInfo))
+            var setOptions = SetOptions(remove: true, merge: true)
+            setOptions.userInfo = options.userInfo
+            _ = try? set(list, options: setOptions)
         }
     }
 
