@@ -5,16 +5,17 @@ extension JSONParser {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
-    /// True when any byte of `word` is `"`, `\`, a control character or non-ASCII (may only
-    /// over-report, which merely sends the scan to the byte-wise check).
+    /// A mask with the high bit set in each byte of `word` that is `"`, `\`, a control character
+    /// or non-ASCII. Bytes above the first flagged one may be flagged spuriously (borrows), but the
+    /// lowest flagged byte is always exact, which is all the scan needs.
     @inline(__always)
-    static func needsAttention(_ word: UInt64) -> Bool {
+    static func attentionMask(_ word: UInt64) -> UInt64 {
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = (word &- ones &* 0x20) & ~word
-        return (zeroQuote | zeroBackslash | control | word) & highs != 0
+        return (zeroQuote | zeroBackslash | control | word) & highs
     }
 
     /// Parses a string; `pos` is at the opening quote and ends after the closing quote.
@@ -24,17 +25,24 @@ extension JSONParser {
         let start = pos
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            while pos + 8 <= count, !Self.needsAttention(raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)) {
-                pos += 8
+            // Eight bytes at a time up to the first byte that needs a closer look.
+            while pos + 8 <= count {
+                let mask = Self.attentionMask(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)))
+                if mask == 0 {
+                    pos += 8
+                    continue
+                }
+                pos += mask.trailingZeroBitCount >> 3
+                if bytes[pos] == UInt8(ascii: "\"") {
+                    return finishASCIIString(from: start)
+                }
+                return try parseStringSlowly(from: start)
             }
         }
         while pos < count {
             let byte = bytes[pos]
             if byte == UInt8(ascii: "\"") {
-                let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-                pos += 1
-                lastStringWasASCII = true
-                return string
+                return finishASCIIString(from: start)
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 {
                 return try parseStringSlowly(from: start)
@@ -42,6 +50,23 @@ extension JSONParser {
             pos += 1
         }
         throw makeError(.unexpectedEnd(expected: .closingQuote), at: count)
+    }
+
+    /// Makes the string `bytes[start..<pos]` (plain ASCII, `pos` at the closing quote) and moves
+    /// past the quote. Short strings come from the document's cache of repeated strings.
+    @inline(__always)
+    mutating func finishASCIIString(from start: Int) -> String {
+        let end = pos
+        pos += 1
+        lastStringStart = start
+        lastStringWasASCII = true
+        let length = end - start
+        if length > 0 && length <= ShortStringCache.maximumLength {
+            return shortStrings.string(for: Self.fingerprint(bytes, from: start, to: end)) {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     /// The byte-wise path: `pos` is at the first byte that is not plain ASCII in the string that

@@ -2,31 +2,39 @@
 ///
 /// It walks a contiguous UTF-8 buffer with an integer cursor and never recurses: open containers
 /// live on an explicit stack, so ``JSONParseOptions/maximumDepth`` bounds heap use, not the call
-/// stack. Finished values are moved (not copied) from a value stack into their parent array or
-/// object when the container closes, so every element is retained exactly once.
+/// stack. Array elements wait on a value stack and object members on a member stack; closing a
+/// container moves them in bulk into the new array's storage (no reference counting per element).
 struct JSONParser: ~Copyable {
     typealias Expectation = JSONParseError.Expectation
 
-    /// An open array or object: where its elements (and keys) start on the stacks.
+    /// An open array or object: where its elements start on `values` (or `members`).
     struct Container {
         var isObject: Bool
-        var valueStart: Int
-        var keyStart: Int
+        var start: Int
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
     let count: Int
     let options: JSONParseOptions
     var pos = 0
+    /// Elements of open arrays, and the finished top-level value.
     var values = ParseStack<JSON>()
-    var keys = ParseStack<String>()
-    /// Cheap fingerprints of the keys on `keys`, to find duplicate keys without comparing strings.
+    /// Members of open objects; each is pushed with its key and a placeholder value that the
+    /// member's value replaces once parsed. Optional because that is ``JSONObject``'s slot type.
+    var members = ParseStack<JSONObject.Entry?>()
+    /// Cheap fingerprints of the keys on `members`, to find duplicate keys without comparing strings.
     var fingerprints = ParseStack<UInt64>()
-    var containers = ParseStack<Container>(capacity: 16)
+    var containers = ParseStack<Container>(capacity: 8)
+    /// Whether the innermost open container is an object (false at the top level).
+    var inObject = false
     /// Decoded bytes of the current string when it contains escapes.
     var scratch: [UInt8] = []
     /// Whether the last string parsed took the pure-ASCII fast path.
     var lastStringWasASCII = false
+    /// Short strings already made in this document.
+    var shortStrings = ShortStringCache()
+    /// Where the last string's content began (meaningful when ``lastStringWasASCII``).
+    var lastStringStart = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
         self.bytes = bytes
@@ -53,6 +61,16 @@ struct JSONParser: ~Copyable {
         skipWhitespace()
         if pos < count { throw makeError(.trailingGarbage, at: pos) }
         return values.pop()
+    }
+
+    /// Hands a finished value to the innermost open container (or leaves it as the result).
+    @inline(__always)
+    mutating func deliver(_ value: consuming JSON) {
+        if inObject {
+            members.top.pointee!.value = value
+        } else {
+            values.push(value)
+        }
     }
 
     // MARK: - Structure
@@ -94,18 +112,18 @@ struct JSONParser: ~Copyable {
                 expected = .value
                 continue
             case UInt8(ascii: "\""):
-                values.push(.string(try parseString()))
+                deliver(.string(try parseString()))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                values.push(.number(try parseNumber()))
+                deliver(.number(try parseNumber()))
             case UInt8(ascii: "t"):
                 try parseLiteral("true")
-                values.push(.bool(true))
+                deliver(.bool(true))
             case UInt8(ascii: "f"):
                 try parseLiteral("false")
-                values.push(.bool(false))
+                deliver(.bool(false))
             case UInt8(ascii: "n"):
                 try parseLiteral("null")
-                values.push(.null)
+                deliver(.null)
             default:
                 throw makeError(.unexpectedCharacter(bytes[pos], expected: expected), at: pos)
             }
@@ -114,12 +132,11 @@ struct JSONParser: ~Copyable {
             after: while true {
                 guard containers.count > 0 else { return }
                 skipWhitespace()
-                let top = containers.peek(containers.count - 1).pointee
                 guard pos < count else {
-                    throw makeError(.unexpectedEnd(expected: top.isObject ? .objectCommaOrEnd : .arrayCommaOrEnd), at: count)
+                    throw makeError(.unexpectedEnd(expected: inObject ? .objectCommaOrEnd : .arrayCommaOrEnd), at: count)
                 }
                 let byte = bytes[pos]
-                if top.isObject {
+                if inObject {
                     if byte == UInt8(ascii: ",") {
                         pos += 1
                         skipWhitespace()
@@ -157,17 +174,19 @@ struct JSONParser: ~Copyable {
         if containers.count >= options.maximumDepth {
             throw makeError(.tooDeep(limit: options.maximumDepth), at: pos)
         }
-        containers.push(Container(isObject: isObject, valueStart: values.count, keyStart: keys.count))
+        containers.push(Container(isObject: isObject, start: isObject ? members.count : values.count))
+        inObject = isObject
     }
 
     /// Parses `"key"` `:` and the whitespace after it; `pos` is at the opening quote.
     @inline(__always)
     mutating func parseKey() throws(JSONParseError) {
-        var key = try parseString()
+        let key = try parseString()
         // Swift compares strings by canonical equivalence, and so does JSONObject: a non-ASCII key
         // (even "\u{212A}", which equals "K") gets the wildcard fingerprint and is compared in full.
-        fingerprints.push(lastStringWasASCII ? key.withUTF8 { Self.fingerprint($0) } : Self.wildcardFingerprint)
-        keys.push(key)
+        // An ASCII key's text is exactly its source bytes, just before the closing quote.
+        fingerprints.push(lastStringWasASCII ? Self.fingerprint(bytes, from: lastStringStart, to: pos - 1) : Self.wildcardFingerprint)
+        members.push(JSONObject.Entry(key: key, value: .null))
         skipWhitespace()
         guard pos < count else { throw makeError(.unexpectedEnd(expected: .colon), at: count) }
         guard bytes[pos] == UInt8(ascii: ":") else {
@@ -179,62 +198,71 @@ struct JSONParser: ~Copyable {
 
     mutating func closeArray() {
         let container = containers.pop()
-        values.push(.array(values.popArray(from: container.valueStart)))
+        let array = values.popArray(from: container.start)
+        inObject = containers.count > 0 && containers.top.pointee.isObject
+        deliver(.array(array))
     }
 
     mutating func closeObject() {
         let container = containers.pop()
-        let valueStart = container.valueStart
-        let keyStart = container.keyStart
-        let n = values.count - valueStart
-        guard n > 0 else {
-            values.push(.object(JSONObject()))
-            return
-        }
-        // Small objects: compare fingerprints pairwise, strings only when fingerprints collide.
+        let start = container.start
+        let n = members.count - start
         var unique = true
-        if n <= JSONObject.indexThreshold {
+        // Small objects: compare fingerprints pairwise, strings only when fingerprints collide
+        // (larger ones find repeats while JSONObject builds its index).
+        if n > 1 && n <= JSONObject.indexThreshold {
             search: for i in 1..<n {
-                let fi = fingerprints.peek(keyStart + i).pointee
+                let fi = fingerprints.peek(start + i).pointee
                 for j in 0..<i {
-                    let fj = fingerprints.peek(keyStart + j).pointee
+                    let fj = fingerprints.peek(start + j).pointee
                     guard fj == fi || fi == Self.wildcardFingerprint || fj == Self.wildcardFingerprint else { continue }
-                    if keys.peek(keyStart + i).pointee == keys.peek(keyStart + j).pointee {
+                    if members.peek(start + i).pointee.unsafelyUnwrapped.key == members.peek(start + j).pointee.unsafelyUnwrapped.key {
                         unique = false
                         break search
                     }
                 }
             }
         }
-        let entries = [JSONObject.Entry?](unsafeUninitializedCapacity: n) { buffer, initialized in
-            let base = buffer.baseAddress.unsafelyUnwrapped
-            for i in 0..<n {
-                (base + i).initialize(to: JSONObject.Entry(key: keys.take(keyStart + i), value: values.take(valueStart + i)))
-            }
-            initialized = n
-        }
-        keys.forget(from: keyStart)
-        values.forget(from: valueStart)
-        fingerprints.forget(from: keyStart)
-        values.push(.object(JSONObject(parsedMembers: entries, knownUnique: unique)))
+        fingerprints.drop(from: start)
+        let object = JSONObject(parsedMembers: members.popArray(from: start), knownUnique: unique)
+        inObject = containers.count > 0 && containers.top.pointee.isObject
+        deliver(.object(object))
     }
 
     /// Marks a key that must be compared as a `String` with every other key.
     static let wildcardFingerprint: UInt64 = 0
 
-    /// A cheap, collision-tolerant key fingerprint: length plus the first and last 8 bytes.
+    /// A cheap, collision-tolerant fingerprint of the key `bytes[start..<end]`: its length plus
+    /// its first and last 8 bytes (exact for keys of up to 8 bytes, the common case).
+    ///
+    /// Static and handed the buffer explicitly: calling a non-mutating method on the parser from
+    /// a mutating one makes the compiler copy the whole parser first.
     @inline(__always)
-    static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let n = key.count
-        var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
-        if n >= 8 {
-            let raw = UnsafeRawPointer(key.baseAddress.unsafelyUnwrapped)
-            h ^= raw.loadUnaligned(as: UInt64.self)
-            h = (h &* 0x1000_0000_01B3) ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
+        let count = bytes.count
+        let n = end - start
+        let h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
+        let head: UInt64
+        let tail: UInt64
+        if start + 8 <= count, let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base + start)
+            head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            tail = n < 8 ? 0 : UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
         } else {
-            for byte in key { h = (h ^ UInt64(byte)) &* 0x1000_0000_01B3 }
+            // Near the end of the input: assemble the same words byte by byte.
+            var word: UInt64 = 0
+            for i in 0..<Swift.min(n, 8) { word |= UInt64(bytes[start + i]) << (UInt64(i) * 8) }
+            head = word
+            word = 0
+            if n >= 8 {
+                for i in 0..<8 { word |= UInt64(bytes[end - 8 + i]) << (UInt64(i) * 8) }
+            }
+            tail = word
         }
-        return h
+        if n < 8 {
+            return h ^ (head & ((1 << (UInt64(n) &* 8)) &- 1))
+        }
+        return ((h ^ head) &* 0x1000_0000_01B3) ^ tail
     }
 
     // MARK: - Scalars

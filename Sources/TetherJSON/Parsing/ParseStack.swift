@@ -5,7 +5,7 @@ struct ParseStack<Element>: ~Copyable {
     private var capacity: Int
     private(set) var count: Int
 
-    init(capacity: Int = 64) {
+    init(capacity: Int = 16) {
         self.capacity = Swift.max(capacity, 4)
         base = .allocate(capacity: self.capacity)
         count = 0
@@ -30,28 +30,32 @@ struct ParseStack<Element>: ~Copyable {
     }
 
     /// Moves the elements from `start` to the top into a new array, leaving `start` as the count.
+    ///
+    /// (`reserveCapacity` + `append` rather than `init(unsafeUninitializedCapacity:)`: the latter
+    /// reaches an unspecialized buffer initializer that looks up generic metadata on every call.)
     mutating func popArray(from start: Int) -> [Element] {
         let n = count - start
         guard n > 0 else { return [] }
-        let source = base + start
+        var array: [Element] = []
+        array.reserveCapacity(n)
+        for i in start..<count { array.append((base + i).move()) }
         count = start
-        return [Element](unsafeUninitializedCapacity: n) { buffer, initialized in
-            buffer.baseAddress.unsafelyUnwrapped.moveInitialize(from: source, count: n)
-            initialized = n
-        }
+        return array
     }
 
-    /// Moves the element at `index` out; only for use by ``drop(from:)``-style bulk moves where the
-    /// caller then lowers the count with ``forget(from:)``.
+    /// Discards the elements from `start` to the top.
     @inline(__always)
-    func take(_ index: Int) -> Element { (base + index).move() }
-
-    /// Lowers the count to `start` without deinitializing: the elements were already moved out.
-    @inline(__always)
-    mutating func forget(from start: Int) { count = start }
+    mutating func drop(from start: Int) {
+        (base + start).deinitialize(count: count - start)
+        count = start
+    }
 
     @inline(__always)
     func peek(_ index: Int) -> UnsafePointer<Element> { UnsafePointer(base + index) }
+
+    /// The topmost element, for in-place updates. The stack must not be empty.
+    @inline(__always)
+    var top: UnsafeMutablePointer<Element> { base + (count - 1) }
 
     private mutating func grow() {
         let newCapacity = capacity * 2
