@@ -16,6 +16,7 @@ let commands: [Command] = [
     // Each subcommand lives in its own file (PatchCommand.swift, ReplayCommand.swift, ...).
     patchCommand,
     replayCommand,
+    wsEchoCommand,
 ]
 
 @MainActor func usage() -> String {

@@ -62,7 +62,7 @@ private func check(_ outcome: ParseOutcome, against spec: SSESpecCase, chunking:
     #expect(outcome.retry == spec.retry, "\(spec.name) [\(chunking)]: retry")
     #expect(outcome.finalLastEventID == spec.finalLastEventId, "\(spec.name) [\(chunking)]: final last event ID")
     for event in outcome.events {
-        #expect(String(validating: event.data, as: UTF8.self) != nil, "\(spec.name): data is valid UTF-8")
+        #expect(Array(String(decoding: event.data, as: UTF8.self).utf8) == event.data, "\(spec.name): data is valid UTF-8")
     }
 }
 
