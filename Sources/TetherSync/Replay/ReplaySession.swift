@@ -131,9 +131,14 @@ public final class ReplaySession {
         var o: JSONObject = ["source": .string(name), "event": .string(event.name)]
         if let model = event.model { o["id"] = model.id ?? .string(model.cid) }
         switch event {
-        case .changeAttribute(_, _, let value, _):
-            o["value"] = value ?? .null
-            if value == nil { o["unset"] = true }
+        case .changeAttribute(let model, let key, let value, _):
+            // An unset attribute is absent from the model (whatever `value` the event carries).
+            if model.has(key) {
+                o["value"] = value ?? .null
+            } else {
+                o["value"] = .null
+                o["unset"] = true
+            }
         case .update(_, let options):
             let changes = options.changes
             o["added"] = .array((changes?.added ?? []).map { $0.id ?? .string($0.cid) })
