@@ -17,16 +17,24 @@ public final class ReplaySession {
     /// - Parameters:
     ///   - store: persist the binder's state there (to replay agent restarts); `nil` keeps it in memory.
     ///   - stepTimeoutMilliseconds: how long an `out` or `local` step waits for the client (real time).
-    public init(transcript: Transcript, store: BinderStore? = nil, stepTimeoutMilliseconds: UInt64 = 5_000) throws(RealtimeBinder.SetupError) {
+    ///   - configure: adjusts the binder's options (outbox limit, reconnect policy) before it is created.
+    public init(
+        transcript: Transcript,
+        store: BinderStore? = nil,
+        stepTimeoutMilliseconds: UInt64 = 5_000,
+        configure: ((inout RealtimeBinder.Options) -> Void)? = nil
+    ) throws(RealtimeBinder.SetupError) {
         self.transcript = transcript
         transport = ReplayTransport(transcript: transcript, stepTimeoutMilliseconds: stepTimeoutMilliseconds)
-        binder = try RealtimeBinder(options: RealtimeBinder.Options(
+        var options = RealtimeBinder.Options(
             clientID: transcript.header.client,
             clock: transport.clock,
             reconnect: ReconnectPolicy(initialDelayMilliseconds: 100, maximumDelayMilliseconds: 5_000),
             jitterSeed: 1,
             store: store
-        ))
+        )
+        configure?(&options)
+        binder = try RealtimeBinder(options: options)
         var collections: [String: SyncCollection] = [:]
         for name in transcript.header.collections { collections[name] = SyncCollection() }
         self.collections = collections
