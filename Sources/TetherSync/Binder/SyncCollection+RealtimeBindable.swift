@@ -36,9 +36,10 @@ extension SyncCollection: RealtimeBindable {
         case (true, true):
             return
         case (false, true):
-            var mergeOptions = SetOptions(remove: false, merge: true)
-            mergeOptions.userInfo = options.userInfo
-            _ = try? set(upserts, options: mergeOptions)
+            var merging = options
+            merging.remove = false
+            merging.merge = true
+            _ = try? set(upserts, options: merging)
         case (true, false):
             remove(removals, options: options)
         case (false, false):
@@ -58,9 +59,10 @@ extension SyncCollection: RealtimeBindable {
                 placed.insert(id)
             }
             for upsert in upserts where !placed.contains(upsert[idKey]?.stringValue ?? "") { list.append(upsert) }
-            var setOptions = SetOptions(remove: true, merge: true)
-            setOptions.userInfo = options.userInfo
-            _ = try? set(list, options: setOptions)
+            var replacing = options
+            replacing.remove = true
+            replacing.merge = true
+            _ = try? set(list, options: replacing)
         }
     }
 
