@@ -15,6 +15,8 @@ struct Command: Sendable {
 let commands: [Command] = [
     // Each subcommand lives in its own file (PatchCommand.swift, ReplayCommand.swift, ...).
     patchCommand,
+    replayCommand,
+    wsEchoCommand,
 ]
 
 @MainActor func usage() -> String {

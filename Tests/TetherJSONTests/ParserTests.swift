@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherJSON
 
-struct ParserTests {
+@Suite struct ParserTests {
     static func parse(_ text: String, _ options: JSONParseOptions = .init()) throws(JSONParseError) -> JSON {
         try JSON(parsing: text, options: options)
     }
@@ -86,6 +86,29 @@ struct ParserTests {
             #expect(try parse("2.2250738585072014e-308").doubleValue == 2.2250738585072014e-308)
             #expect(try parse("1e-400").doubleValue == 0)
             #expect(try parse("0.000000000000000000000000000001").doubleValue == 1e-30)
+        }
+    }
+
+    @Suite struct Repetition {
+        /// Many repeated and colliding short strings, as keys and values (the parser caches them).
+        @Test func repeatedShortStringsStayDistinct() throws {
+            var rng = SplitMix64(seed: 99)
+            let alphabet = Array("ab\\\"é\u{1}".unicodeScalars)
+            var array: [JSON] = []
+            var object = JSONObject()
+            for i in 0..<3_000 {
+                var text = String.UnicodeScalarView()
+                for _ in 0..<Int.random(in: 0...9, using: &rng) {
+                    text.append(alphabet[Int.random(in: 0..<(i % 7 == 0 ? alphabet.count : 2), using: &rng)])
+                }
+                let string = String(text)
+                array.append(.string(string))
+                object[string] = .int(Int64(i))
+            }
+            let value: JSON = ["array": .array(array), "object": .object(object)]
+            let reparsed = try JSON(parsing: value.serializedBytes())
+            #expect(reparsed == value)
+            #expect(reparsed["object"]?.objectValue?.keys == object.keys)
         }
     }
 
@@ -190,6 +213,14 @@ struct ParserTests {
             let error = try #require(failure(text, .init(maximumBytes: 8)))
             #expect(error.reason == .tooLarge(limit: 8))
             #expect(error.offset == 8)
+            // A lazy, endless sequence stops being read just past the limit.
+            let endless = sequence(first: UInt8(ascii: "[")) { _ in UInt8(ascii: " ") }
+            #expect(throws: JSONParseError.self) { try JSON(parsing: endless, options: .init(maximumBytes: 1_000)) }
+            do {
+                _ = try JSON(parsing: endless, options: .init(maximumBytes: 1_000))
+            } catch {
+                #expect(error.reason == .tooLarge(limit: 1_000))
+            }
         }
     }
 }

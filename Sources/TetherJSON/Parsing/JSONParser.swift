@@ -24,13 +24,15 @@ struct JSONParser: ~Copyable {
     var members = ParseStack<JSONObject.Entry?>()
     /// Cheap fingerprints of the keys on `members`, to find duplicate keys without comparing strings.
     var fingerprints = ParseStack<UInt64>()
-    var containers = ParseStack<Container>(capacity: 16)
+    var containers = ParseStack<Container>(capacity: 8)
     /// Whether the innermost open container is an object (false at the top level).
     var inObject = false
     /// Decoded bytes of the current string when it contains escapes.
     var scratch: [UInt8] = []
     /// Whether the last string parsed took the pure-ASCII fast path.
     var lastStringWasASCII = false
+    /// Short strings already made in this document.
+    var shortStrings = ShortStringCache()
     /// Where the last string's content began (meaningful when ``lastStringWasASCII``).
     var lastStringStart = 0
 

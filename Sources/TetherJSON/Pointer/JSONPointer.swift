@@ -56,7 +56,13 @@ public struct JSONPointer: Sendable {
 /// Code-point (byte-for-byte UTF-8) token equality, as RFC 6901 section 4 requires.
 @inline(__always)
 func sameToken(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    guard a.utf8.count == b.utf8.count else { return false }
+    // Native strings (including small ones) expose contiguous UTF-8: compare buffers directly.
+    let fast = a.utf8.withContiguousStorageIfAvailable { left in
+        b.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+    }
+    if let fast, let equal = fast { return equal }
+    return a.utf8.elementsEqual(b.utf8)
 }
 
 extension JSONPointer: Hashable {

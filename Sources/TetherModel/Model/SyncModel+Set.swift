@@ -1,0 +1,223 @@
+// Backbone's `Model.set` (backbone.js 1.6.1, line 477), kept step for step.
+
+extension SyncModel {
+    /// The set algorithm: validate, write every attribute, `changeId`, `change:<key>` per changed key,
+    /// then (outermost call only) `change` repeated while nested sets left something pending.
+
+    @discardableResult
+    final func applySet<S: Sequence>(_ attrs: S, options: SetOptions) -> Bool
+    where S.Element == (key: String, value: JSON) {
+        if options.validate && !passesValidation(attrs, options: options) { return false }
+        let unset = options.unset
+        let silent = options.silent
+        let wasChanging = isChanging
+        isChanging = true
+        if !wasChanging { resetRecords() }
+
+        let base = changedStack.count
+        var touchedId = false
+        var mutated = false
+        for (key, value) in attrs {
+            if !touchedId && isIdAttribute(key) { touchedId = true }
+            let changed = unset ? remove(key) : write(key, value)
+            if changed {
+                changedStack.append(key)
+                mutated = true
+            }
+        }
+        if mutated { observationDidChange() }
+        let end = changedStack.count
+
+        if touchedId {
+            let previousId = id
+            id = storage[idAttribute]
+            if id != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
+        }
+        if !silent {
+            if end > base { markPending(options, outermost: !wasChanging) }
+            var i = base
+            while i < end {
+                let key = changedStack[i]
+                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
+                i += 1
+            }
+        }
+        if changedStack.count > base { changedStack.removeLast(changedStack.count - base) }
+        if wasChanging { return true }
+        if !options.silent { fireChangeLoop(options) }
+        pending = nil
+        pendingIsOwn = false
+        isChanging = false
+        return true
+    }
+
+    /// `key == idAttribute`, with a cheap length check first (unequal small strings take String's slow path).
+    final func isIdAttribute(_ key: String) -> Bool {
+        key.utf8.count == idAttribute.utf8.count && key == idAttribute
+    }
+
+    /// Backbone's `_pending = options`. The outermost call's own options are not copied: a flag
+    /// says "the options of the call now running the change loop".
+    final func markPending(_ options: SetOptions, outermost: Bool) {
+        if outermost {
+            pendingIsOwn = true
+            pending = nil
+        } else {
+            pendingIsOwn = false
+            pending = options
+        }
+    }
+
+    /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
+    final func fireChangeLoop(_ own: SetOptions) {
+        while true {
+            if let options = pending {
+                pending = nil
+                eventHub.dispatchChange { .change(self, options) }
+            } else if pendingIsOwn {
+                pendingIsOwn = false
+                eventHub.dispatchChange { .change(self, own) }
+            } else {
+                return
+            }
+        }
+    }
+
+    /// Writes `value` for `key` in place; records the old value on the first change. Returns
+    /// whether the value differs from the current one (Backbone's `changes`).
+    final func write(_ key: String, _ value: JSON) -> Bool {
+        let outcome: Bool? = storage.withValue(forKey: key) { slot in
+            if slot == value { return false }
+            var old = value
+            swap(&old, &slot)
+            track(key, old: old, new: value)
+            return true
+        }
+        if let outcome { return outcome }
+        storage.updateValue(value, forKey: key)
+        track(key, old: nil, new: value)
+        return true
+    }
+
+    /// Removes `key`; returns whether it was present (removing an absent key changes nothing).
+    final func remove(_ key: String) -> Bool {
+        guard let old = storage.removeValue(forKey: key) else { return false }
+        track(key, old: old, new: nil)
+        return true
+    }
+
+    /// Updates the change record of `key` after its value went from `old` to `new`.
+    final func track(_ key: String, old: consuming JSON?, new: JSON?) {
+        if liveRecords == 0 {
+            // First change of this outermost set (the hot case): no lookup needed.
+            appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
+            return
+        }
+        var i = liveRecords - 1
+        while i >= 0 {
+            if records[i].key == key {
+                let isChanged = !Self.same(records[i].previous, new)
+                if isChanged && !records[i].isChanged {
+                    // Backbone deletes and re-adds the key in `changed`, moving it to the end.
+                    var record = records.remove(at: i)
+                    record.isChanged = true
+                    records.insert(record, at: liveRecords - 1)
+                } else {
+                    records[i].isChanged = isChanged
+                }
+                return
+            }
+            i -= 1
+        }
+        appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
+    }
+
+    final func appendRecord(_ record: consuming ChangeRecord) {
+        if liveRecords < records.count {
+            records[liveRecords] = record
+        } else {
+            records.append(record)
+        }
+        liveRecords += 1
+    }
+
+    /// Equality of optional JSON values (absent equals only absent) without copying them.
+    static func same(_ a: JSON?, _ b: JSON?) -> Bool {
+        if let a {
+            if let b { return a == b }
+            return false
+        }
+        return b == nil
+    }
+
+    /// Starts a new outermost `set`: forgets `changed` and the previous values. Slots are reused
+    /// (a few stale ones are kept to avoid reallocating; larger leftovers are released).
+    final func resetRecords() {
+        if records.count > 8 { records.removeSubrange(8...) }
+        liveRecords = 0
+    }
+
+    /// Backbone's `_validate`: runs `validate` on the attributes as they would be after the set.
+    final func passesValidation<S: Sequence>(_ attrs: S, options: SetOptions) -> Bool
+    where S.Element == (key: String, value: JSON) {
+        var proposed = storage
+        for (key, value) in attrs {
+            if options.unset { proposed.removeValue(forKey: key) } else { proposed[key] = value }
+        }
+        return checkValidity(proposed, options: options)
+    }
+
+    /// Runs `validate`, stores ``validationError`` and fires `invalid` on failure.
+    final func checkValidity(_ attributes: JSONObject, options: SetOptions) -> Bool {
+        let error = validate(attributes, options: options)
+        validationError = error
+        guard let error else { return true }
+        var options = options
+        options.validationError = error
+        eventHub.trigger(.invalid(self, error: error, options))
+        return false
+    }
+
+    /// Whether the current attributes pass ``validate(_:options:)`` (fires `invalid` if not).
+    public final func isValid(options: SetOptions = SetOptions()) -> Bool {
+        var options = options
+        options.validate = true
+        return checkValidity(storage, options: options)
+    }
+}
+
+extension SyncModel {
+    /// `set` of one attribute: the same algorithm as ``applySet(_:options:)`` without the key loop,
+    /// so the hot path keeps no list of changed keys.
+    final func applySingle(_ key: String, _ value: JSON, options: SetOptions) -> Bool {
+        if options.validate && !passesValidation(CollectionOfOne((key: key, value: value)), options: options) {
+            return false
+        }
+        let wasChanging = isChanging
+        isChanging = true
+        if !wasChanging { resetRecords() }
+        let changed = options.unset ? remove(key) : write(key, value)
+        if changed { observationDidChange() }
+        let isId = isIdAttribute(key)
+        if isId {
+            let previousId = id
+            id = storage[idAttribute]
+            if id != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
+        }
+        if !options.silent && changed {
+            markPending(options, outermost: !wasChanging)
+            if isId {
+                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
+            } else {
+                // Nothing ran since the write, so the stored value is the one just written.
+                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: options.unset ? nil : value, options) }
+            }
+        }
+        if wasChanging { return true }
+        if !options.silent { fireChangeLoop(options) }
+        pending = nil
+        pendingIsOwn = false
+        isChanging = false
+        return true
+    }
+}
