@@ -9,13 +9,14 @@ extension EndToEndTests {
         func rejectedMutationExitsOneWithTheServersReason(transport: String) async throws {
             guard let server = try await EndToEndTests.startServer() else { return }
             defer { server.kill() }
-            try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 2))
+            try await server.seed("todos", stateJSON: #"{"a":{"id":"a"}}"#)
             let before = try await server.state("todos")
-            // The server refuses a model whose id differs from its key (PROTOCOL.md section 1).
-            let result = try await EndToEndTests.push(
-                server, transport: transport, patch: #"[{"op":"add","path":"/t9","value":{"id":"other"}}]"#)
+            // One model.set of 10,001 attributes is one mutation of 10,001 ops: over the server's limit of
+            // 10,000 ops per mutation (PROTOCOL.md section 8), so it is rejected `too-large`.
+            let ops = (0...10_000).map { #"{"op":"add","path":"/a/\#($0)","value":0}"# }
+            let result = try await EndToEndTests.push(server, transport: transport, patch: "[" + ops.joined(separator: ",") + "]")
             #expect(result.status == 1)
-            #expect(result.stderr.contains("rejected: invalid-op"), "\(result.stderr)")
+            #expect(result.stderr.contains("rejected: too-large"), "\(result.stderr)")
             #expect(result.stdout.isEmpty)
             #expect(try await server.state("todos") == before)
         }
@@ -29,6 +30,8 @@ extension EndToEndTests {
                 (#"[{"op":"test","path":"/m000/title","value":"something else"}]"#, "test failed"),
                 (#"[{"op":"replace","path":"/missing/title","value":1}]"#, "does not apply"),
                 (#"[{"op":"add","path":"/m009","value":"not an object"}]"#, "must be a JSON object"),
+                (#"[{"op":"add","path":"/m009","value":{"id":"other"}}]"#, "id must equal its key"),
+                (#"[{"op":"replace","path":"/m001/id","value":"m777"}]"#, "id must equal its key"),
             ] {
                 let result = try await EndToEndTests.push(server, transport: "sse", patch: patch)
                 #expect(result.status == 1, "\(patch)")
