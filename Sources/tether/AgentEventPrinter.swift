@@ -3,56 +3,55 @@ import Foundation
 import Tether
 
 /// Writes agent events as NDJSON (one compact, sorted-keys JSON object per line), or nothing when
-/// events were not asked for. Every line is flushed as written so a pipe reader sees events live.
-/// Lives in the binder's isolation, like the collections it reports on.
+/// events were not asked for. Each line is written as it happens so a pipe reader sees events live.
+///
+/// The vocabulary is `tether replay`'s (Fixtures/README.md): binder events are
+/// `{"source":"binder","event":NAME,...payload}`; collection events are Backbone's own
+/// (`add`, `remove`, `change:<attr>`, `change`, `update`, ...) as
+/// `{"source":COLLECTION,"event":NAME,"id":MODEL_ID,"origin":"remote"|"local"}`, plus, for an agent
+/// that has no other way to show a model, `attributes` on `add`, `remove` and `change`.
 final class AgentEventPrinter {
     let enabled: Bool
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    /// Writes one event: `{"event": name, ...fields}`.
-    func emit(_ name: String, _ fields: JSONObject = [:]) {
-        guard enabled else { return }
-        var object = fields
-        object["event"] = .string(name)
-        var line = JSON.object(object).serializedBytes(options: .sortedKeys)
-        line.append(UInt8(ascii: "\n"))
-        FileHandle.standardOutput.write(Data(line))
-    }
-
-    /// A binder lifecycle event as an NDJSON line.
+    /// A binder lifecycle event (the destroy pair is the agent's own shutdown and is not shown).
     func emit(_ event: BinderEvent) {
         guard enabled else { return }
         switch event {
-        case .connecting(let attempt):
-            emit("connecting", ["attempt": .int(Int64(attempt))])
-        case .open:
-            emit("open")
-        case .synced:
-            emit("synced")
-        case .resync(let collection, let reason, let cursor):
-            var fields: JSONObject = ["collection": .string(collection), "reason": .string(reason.rawValue)]
-            fields["cursor"] = cursor.map { ["epoch": .string($0.epoch), "seq": .int(Int64($0.seq))] } ?? .null
-            emit("resync", fields)
-        case .reconnecting(let delay, let reason):
-            emit("reconnecting", ["delayMs": .int(Int64(clamping: delay)), "code": .string(reason.code), "message": .string(reason.message)])
-        case .closed(let reason):
-            emit("closed", ["code": .string(reason.code), "message": .string(reason.message)])
-        case .error(let error):
-            emit("error", ["message": .string(error.description)])
-        case .rejected(let collection, let mutation, let code, let reason):
-            emit("rejected", [
-                "collection": .string(collection), "client": .string(mutation.client),
-                "mutation": .int(Int64(clamping: mutation.mutation)), "code": .string(code),
-                "reason": reason.map { .string($0) } ?? .null,
-            ])
-        case .acked(let collection, let mutation):
-            emit("acked", [
-                "collection": .string(collection), "client": .string(mutation.client),
-                "mutation": .int(Int64(clamping: mutation.mutation)),
-            ])
-        case .beforeDestroy, .destroy:
-            return  // the agent destroys its binder on exit; nothing a consumer needs to see
+        case .beforeDestroy, .destroy: return
+        default: break
         }
+        var object: JSONObject = ["source": "binder", "event": .string(event.name)]
+        if case .object(let payload) = event.payload { for (key, value) in payload { object[key] = value } }
+        write(object)
+    }
+
+    /// A Backbone event of the collection bound as `name`.
+    func emit(_ event: Event, collection name: String) {
+        guard enabled else { return }
+        var object: JSONObject = ["source": .string(name), "event": .string(event.name)]
+        if let model = event.model { object["id"] = model.id ?? .string(model.cid) }
+        switch event {
+        case .add(let model, _, _), .remove(let model, _, _), .change(let model, _):
+            object["attributes"] = .object(model.attributes)
+        case .changeAttribute(_, _, let value, _):
+            object["value"] = value ?? .null
+            if value == nil { object["unset"] = true }
+        case .update(_, let options):
+            let changes = options.changes
+            object["added"] = .array((changes?.added ?? []).map { $0.id ?? .string($0.cid) })
+            object["removed"] = .array((changes?.removed ?? []).map { $0.id ?? .string($0.cid) })
+        default:
+            break
+        }
+        object["origin"] = event.options?.userInfo[SyncCollection.remoteChangeKey] != nil ? "remote" : "local"
+        write(object)
+    }
+
+    private func write(_ object: JSONObject) {
+        var line = JSON.object(object).serializedBytes(options: .sortedKeys)
+        line.append(UInt8(ascii: "\n"))
+        FileHandle.standardOutput.write(Data(line))
     }
 }

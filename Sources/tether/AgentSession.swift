@@ -9,7 +9,8 @@ import Tether
 final class AgentSession {
     let options: AgentOptions
     let binder: RealtimeBinder
-    let collections: [AgentCollection]
+    /// The mirrored collections: real Backbone-style collections, in subscription order.
+    let collections: [(name: String, collection: SyncCollection)]
     let printer: AgentEventPrinter
     let clientID: String
 
@@ -60,12 +61,15 @@ final class AgentSession {
         } catch {
             throw AgentExit(status: 1, message: "\(error)")
         }
-        collections = options.collections.map { AgentCollection(name: $0, printer: printer) }
-        for collection in collections {
-            collection.onActivity = { [weak self] in self?.touch() }
-        }
+        collections = options.collections.map { ($0, SyncCollection()) }
         binder.observe { [weak self] event in self?.observe(event) }
-        for collection in collections { binder.bind(collection, as: collection.name) }
+        for (name, collection) in collections {
+            collection.on("all") { [weak self] event in
+                self?.touch()
+                self?.printer.emit(event, collection: name)
+            }
+            binder.bind(collection, as: name)
+        }
         binder.attach(transport)
     }
 
@@ -129,11 +133,18 @@ final class AgentSession {
         return true
     }
 
+    /// A collection's models as one object keyed by id.
+    static func models(of collection: SyncCollection) -> JSONObject {
+        var object = JSONObject()
+        for model in collection { object[model.id?.stringValue ?? model.cid] = .object(model.attributes) }
+        return object
+    }
+
     /// The visible state of every collection, keyed by collection name: canonical JSON (sorted keys).
     func canonicalState() -> [UInt8] {
         var object = JSONObject(minimumCapacity: collections.count)
-        for collection in collections {
-            object[collection.name] = binder.state(of: collection.name) ?? .object(collection.state)
+        for (name, collection) in collections {
+            object[name] = binder.state(of: name) ?? .object(Self.models(of: collection))
         }
         return JSON.object(object).serializedBytes(options: .sortedKeys)
     }

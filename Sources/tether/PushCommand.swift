@@ -106,9 +106,9 @@ enum PushCommand {
             print(#"{"client":"\#(session.clientID)","collection":"\#(name)","mutations":[]}"#)
             return
         }
-        let collection = session.collections[0]
+        let collection = session.collections[0].collection
         let before = session.binder.pendingWriteCount
-        for change in changes { collection.write(change) }
+        for change in changes { write(change, to: collection) }
         if let refused = session.localWriteErrors.first {
             throw AgentExit(status: 1, message: "the write was refused locally: \(refused)")
         }
@@ -126,6 +126,26 @@ enum PushCommand {
         print(#"{"client":"\#(session.clientID)","collection":"\#(name)","mutations":[\#(ids)]}"#)
     }
 
+    /// Makes one change through the model layer, as an application would; the binder turns it into a
+    /// stamped mutation.
+    @MainActor
+    private static func write(_ change: RealtimeLocalChange, to collection: SyncCollection) {
+        switch change {
+        case .added(let id, var attributes):
+            // The collection keys models by their id attribute; the key is the model's id (PROTOCOL.md 1).
+            if attributes[collection.modelType.idAttribute] == nil {
+                attributes[collection.modelType.idAttribute] = .string(id)
+            }
+            _ = collection.add(attributes)
+        case .removed(let id):
+            _ = collection.remove(id: .string(id))
+        case .changed(let id, let set, let unset):
+            guard let model = collection.get(.string(id)) else { return }
+            if !set.isEmpty { _ = model.set(set) }
+            for key in unset { _ = model.unset(key) }
+        }
+    }
+
     /// The message for a session that did not get where it should: the binder's own reason when it stopped.
     @MainActor
     private static func failure(_ session: AgentSession, _ message: String) -> String {
@@ -135,6 +155,7 @@ enum PushCommand {
 
     /// Per-model changes taking the collection from `current` to `patched`: a new model is an add, a
     /// missing one a remove, and a changed one sets the attributes that differ and unsets those gone.
+    /// A model must stay an object whose `id`, when present, is its key (PROTOCOL.md section 1).
     static func localChanges(from current: JSON, to patched: JSON) throws(AgentExit) -> [RealtimeLocalChange] {
         guard case .object(let after) = patched else {
             throw AgentExit(status: 1, message: "the patched collection must stay an object of models")
@@ -147,6 +168,9 @@ enum PushCommand {
         for id in after.keys.sorted() {
             guard case .object(let attributes)? = after[id] else {
                 throw AgentExit(status: 1, message: "model \"\(id)\" must be a JSON object")
+            }
+            if let modelID = attributes["id"], modelID != .string(id) {
+                throw AgentExit(status: 1, message: "model \"\(id)\" has id \(modelID); a model's id must equal its key")
             }
             guard let old = before[id]?.objectValue else {
                 changes.append(.added(id: id, attributes: attributes))

@@ -108,6 +108,26 @@ extension EndToEndTests {
         }
 
         @Test(arguments: EndToEndTests.transports)
+        func agentRestartedWithACurrentCursorSyncsWithoutEvents(transport: String) async throws {
+            let scratch = try Scratch()
+            guard let server = try await EndToEndTests.startServer() else { return }
+            defer { server.kill() }
+            try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 4))
+            let arguments = EndToEndTests.agent(
+                server, transport: transport, idle: 1, extra: ["--state", scratch.url("agent.json").path])
+            let first = try Child(arguments)
+            #expect(await first.exit() == 0, "\(first.stderr)")
+            try await EndToEndTests.knownLongPollResumeIssue(transport) {
+                // Nothing changed while it was away: it reconnects, is told it is current, and exits.
+                let second = try Child(arguments)
+                #expect(await second.exit() == 0, "\(second.stderr)")
+                #expect(second.finalState == first.finalState)
+                #expect(!second.events("synced").isEmpty)
+                #expect(second.events("remove").isEmpty && second.events("change").isEmpty)
+            }
+        }
+
+        @Test(arguments: EndToEndTests.transports)
         func duplicatedAndLostFramesAreAbsorbed(transport: String) async throws {
             guard let server = try await EndToEndTests.startServer(
                 arguments: ["--heartbeat", "2000", "--faults", "duplicate_every=3,lose_every=4"]) else { return }
