@@ -82,6 +82,7 @@ do {
     if options.wants("parse") { try ParseBenchmark.run(bytes: workloads.w1Bytes, runs: options.runs).forEach(report) }
     if options.wants("memory") { try MemoryBenchmark.run().forEach(report) }
     if options.wants("scale") { try ScaleBenchmark.run(runs: max(3, options.runs / 2)).forEach(report) }
+    if options.wants("wire") { try await WireBenchmark.run().forEach(report) }
 } catch {
     FileHandle.standardError.write(Data("tether-bench: \(error)\n".utf8))
     exit(1)
