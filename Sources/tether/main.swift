@@ -14,6 +14,11 @@ struct Command: Sendable {
 
 let commands: [Command] = [
     // Each subcommand lives in its own file (PatchCommand.swift, ReplayCommand.swift, ...).
+    patchCommand,
+    agentCommand,
+    pushCommand,
+    wsEchoCommand,
+    replayCommand,
 ]
 
 @MainActor func usage() -> String {

@@ -1,0 +1,193 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Receives one data task's delegate callbacks, in order, on the session's serial delegate queue.
+protocol HTTPTaskHandler: AnyObject, Sendable {
+    func didReceive(response: HTTPURLResponse)
+    func didReceive(data: Data)
+    func didComplete(error: (any Error)?)
+}
+
+/// One `URLSession` per transport, driven through data-task delegates.
+///
+/// Delegates are the only way to stream on Linux (there is no `bytes(for:)` in FoundationNetworking),
+/// and a session of our own keeps an SSE stream, a held long poll and POSTs from starving each other
+/// at another session's per-host connection cap. The session routes each task's callbacks to the
+/// handler registered for it.
+final class HTTPSession: Sendable {
+    let session: URLSession
+    private let router: Router
+
+    init(maximumConnectionsPerHost: Int = 8) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.urlCache = nil
+        let router = Router()
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 1
+        queue.name = "tether.http"
+        self.router = router
+        self.session = URLSession(configuration: configuration, delegate: router, delegateQueue: queue)
+    }
+
+    deinit {
+        session.invalidateAndCancel()  // the session retains its delegate until invalidated
+    }
+
+    /// Starts `request`, routing its callbacks to `handler` until it completes.
+    func start(_ request: URLRequest, handler: any HTTPTaskHandler) -> URLSessionDataTask {
+        let task = session.dataTask(with: request)
+        router.register(task.taskIdentifier, handler)
+        task.resume()
+        return task
+    }
+
+    /// Runs one request to completion and returns its response with a body of at most `maximumBodySize`
+    /// bytes. Cancelling the calling task cancels the request (the connection is closed at once).
+    ///
+    /// - Throws: ``TransportError/connectionFailed(_:)`` for network errors and timeouts,
+    ///   ``TransportError/messageTooLarge(limit:)`` for a larger body, ``TransportError/closed`` when cancelled.
+    func fetch(_ request: URLRequest, maximumBodySize: Int) async throws(TransportError) -> (HTTPURLResponse, [UInt8]) {
+        let handler = BufferedResponse(limit: maximumBodySize)
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                handler.begin(continuation) { self.start(request, handler: handler) }
+            }
+        } onCancel: {
+            handler.cancel()
+        }
+        return try result.get()
+    }
+
+    /// Maps a URLSession completion error to a transport error.
+    static func transportError(_ error: any Error) -> TransportError {
+        let code = (error as NSError).code
+        switch code {
+        case NSURLErrorCancelled: return .closed
+        case NSURLErrorTimedOut: return .connectionFailed("timed out")
+        default: return .connectionFailed(error.localizedDescription)
+        }
+    }
+}
+
+extension HTTPSession {
+    /// The session delegate: forwards each task's callbacks to its registered handler.
+    private final class Router: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+        private let handlers = ConnectionLock<[Int: any HTTPTaskHandler]>([:])
+
+        func register(_ identifier: Int, _ handler: any HTTPTaskHandler) {
+            handlers.withLock { $0[identifier] = handler }
+        }
+
+        private func handler(for task: URLSessionTask) -> (any HTTPTaskHandler)? {
+            handlers.withLock { $0[task.taskIdentifier] }
+        }
+
+        func urlSession(
+            _ session: URLSession,
+            dataTask: URLSessionDataTask,
+            didReceive response: URLResponse,
+            completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+        ) {
+            if let http = response as? HTTPURLResponse { handler(for: dataTask)?.didReceive(response: http) }
+            completionHandler(.allow)
+        }
+
+        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+            handler(for: dataTask)?.didReceive(data: data)
+        }
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+            let handler = handlers.withLock { $0.removeValue(forKey: task.taskIdentifier) }
+            handler?.didComplete(error: error)
+        }
+    }
+
+    /// Collects one response body up to a limit and resumes the waiting caller once.
+    private final class BufferedResponse: HTTPTaskHandler, @unchecked Sendable {
+        typealias Outcome = Result<(HTTPURLResponse, [UInt8]), TransportError>
+
+        private struct State {
+            var continuation: CheckedContinuation<Outcome, Never>?
+            var task: URLSessionDataTask?
+            var cancelled = false
+            var response: HTTPURLResponse?
+            var body: [UInt8] = []
+            var failure: TransportError?
+        }
+
+        private let limit: Int
+        private let state = ConnectionLock(State())
+
+        init(limit: Int) {
+            self.limit = limit
+        }
+
+        func begin(_ continuation: CheckedContinuation<Outcome, Never>, start: () -> URLSessionDataTask) {
+            let proceed = state.withLock { state in
+                state.continuation = continuation
+                return !state.cancelled
+            }
+            guard proceed else {
+                finish(.failure(.closed))
+                return
+            }
+            let task = start()
+            let cancelNow = state.withLock { state in
+                state.task = task
+                return state.cancelled
+            }
+            if cancelNow { task.cancel() }
+        }
+
+        func cancel() {
+            let task = state.withLock { state in
+                state.cancelled = true
+                return state.task
+            }
+            task?.cancel()
+        }
+
+        func didReceive(response: HTTPURLResponse) {
+            state.withLock { $0.response = response }
+        }
+
+        func didReceive(data: Data) {
+            let overflowTask: URLSessionDataTask? = state.withLock { state in
+                guard state.failure == nil else { return nil }
+                guard state.body.count + data.count <= limit else {
+                    state.failure = .messageTooLarge(limit: limit)
+                    state.body = []
+                    return state.task
+                }
+                state.body.append(contentsOf: data)
+                return nil
+            }
+            overflowTask?.cancel()
+        }
+
+        func didComplete(error: (any Error)?) {
+            let outcome: Outcome = state.withLock { state in
+                if let failure = state.failure { return .failure(failure) }
+                if state.cancelled { return .failure(.closed) }
+                if let error { return .failure(HTTPSession.transportError(error)) }
+                guard let response = state.response else {
+                    return .failure(.connectionFailed("no HTTP response"))
+                }
+                return .success((response, state.body))
+            }
+            finish(outcome)
+        }
+
+        private func finish(_ outcome: Outcome) {
+            let continuation = state.withLock { state in
+                defer { state.continuation = nil }
+                return state.continuation
+            }
+            continuation?.resume(returning: outcome)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import TetherTransports
+import Testing
+
+/// SplitMix64: a tiny seeded generator so property tests are reproducible.
+struct SeededRandom: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct ConnectionPolicyTests {
+    let policy = ConnectionPolicy(
+        initialDelay: .milliseconds(100), maximumDelay: .seconds(5), multiplier: 2, healthyAfter: .seconds(10))
+
+    @Test func boundGrowsExponentiallyUpToTheCap() {
+        #expect(policy.delayBound(forAttempt: 0) == .milliseconds(100))
+        #expect(policy.delayBound(forAttempt: 1) == .milliseconds(200))
+        #expect(policy.delayBound(forAttempt: 4) == .milliseconds(1600))
+        #expect(policy.delayBound(forAttempt: 6) == .seconds(5))  // 6.4 s capped
+        #expect(policy.delayBound(forAttempt: 10_000) == .seconds(5))
+        #expect(policy.delayBound(forAttempt: .max) == .seconds(5))
+        #expect(policy.delayBound(forAttempt: -3) == .milliseconds(100))
+        for attempt in 0..<64 {
+            #expect(policy.delayBound(forAttempt: attempt) <= policy.delayBound(forAttempt: attempt + 1))
+        }
+    }
+
+    @Test(arguments: [1, 42, 0xDEAD_BEEF] as [UInt64])
+    func fullJitterStaysWithinBoundsAndSpreadsOverTheRange(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        for attempt in 0..<12 {
+            let bound = policy.delayBound(forAttempt: attempt)
+            var samples: [Duration] = []
+            for _ in 0..<400 {
+                let delay = policy.delay(forAttempt: attempt, using: &random)
+                #expect(delay >= .zero && delay <= bound, "attempt \(attempt): \(delay) outside 0...\(bound)")
+                samples.append(delay)
+            }
+            // Full jitter: uniform over [0, bound], so both the low and the high quarter are hit and the
+            // mean is near bound / 2 (400 samples: standard error ≈ 1.4 % of the bound).
+            let low = samples.filter { $0 < bound / 4 }.count
+            let high = samples.filter { $0 > bound * 3 / 4 }.count
+            #expect(low > 50 && high > 50, "attempt \(attempt): low \(low), high \(high)")
+            let mean = samples.reduce(Duration.zero, +) / samples.count
+            #expect(mean > bound * 0.42 && mean < bound * 0.58, "attempt \(attempt): mean \(mean) of \(bound)")
+        }
+    }
+
+    @Test func sameSeedSameDelays() {
+        var first = SeededRandom(seed: 7), second = SeededRandom(seed: 7)
+        let a = (0..<20).map { policy.delay(forAttempt: $0, using: &first) }
+        let b = (0..<20).map { policy.delay(forAttempt: $0, using: &second) }
+        #expect(a == b)
+        #expect(Set(a).count > 15)
+    }
+
+    @Test func zeroInitialDelayGivesZero() {
+        var random = SeededRandom(seed: 3)
+        let immediate = ConnectionPolicy(initialDelay: .zero)
+        #expect(immediate.delay(forAttempt: 5, using: &random) == .zero)
+    }
+
+    @Test func attemptsResetOnlyAfterAHealthyConnection() {
+        var random = SeededRandom(seed: 11)
+        var backoff = ReconnectBackoff(policy: policy)
+        for _ in 0..<5 { _ = backoff.nextDelay(connectionLasted: nil, using: &random) }
+        #expect(backoff.attempt == 5)
+        // Up for a short while, then dropped: still backing off (no tight loop against a flapping server).
+        _ = backoff.nextDelay(connectionLasted: .seconds(9), using: &random)
+        #expect(backoff.attempt == 6)
+        // Up long enough: the next delay is drawn from the first attempt's range again.
+        let delay = backoff.nextDelay(connectionLasted: .seconds(10), using: &random)
+        #expect(delay <= policy.delayBound(forAttempt: 0))
+        #expect(backoff.attempt == 1)
+    }
+
+    @Test func serverHintsOverrideTheComputedDelayAndAreClamped() {
+        var random = SeededRandom(seed: 5)
+        var backoff = ReconnectBackoff(
+            policy: ConnectionPolicy(initialDelay: .milliseconds(100), maximumHintDelay: .seconds(60)))
+        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 2_500, using: &random) == .milliseconds(2_500))
+        // A hint still counts as an attempt, so backoff continues to grow after it.
+        #expect(backoff.attempt == 1)
+        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 0, using: &random) == .zero)
+        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: -5, using: &random) == .zero)
+        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 3_600_000, using: &random) == .seconds(60))
+    }
+
+    @Test func idleTimeoutIsWholeSecondsAndCoversTwoHeartbeats() {
+        #expect(ConnectionPolicy(heartbeatInterval: .seconds(15), idleTimeout: .seconds(35)).idleTimeoutSeconds == 35)
+        #expect(ConnectionPolicy(heartbeatInterval: .seconds(1), idleTimeout: .milliseconds(1_500)).idleTimeoutSeconds == 2)
+        #expect(ConnectionPolicy(heartbeatInterval: .seconds(20), idleTimeout: .seconds(10)).idleTimeoutSeconds == 40)
+        #expect(ConnectionPolicy(heartbeatInterval: .zero, idleTimeout: .zero).idleTimeoutSeconds == 1)
+    }
+}
