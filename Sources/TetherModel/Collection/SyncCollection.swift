@@ -161,8 +161,10 @@ open class SyncCollection: EventEmitter {
         byCid[model.cid] = model
         if let key = indexKey(of: model) { byId[key] = model }
         if model.collection == nil { model.collection = self }
-        model.eventHub.register(
-            "all", token: bubbleToken, context: ObjectIdentifier(self), once: false, listener: nil, callback: bubble)
+        model.eventHub.append(
+            RegisteredHandler(
+                token: bubbleToken.id, context: ObjectIdentifier(self), callback: bubble, once: false, listener: nil),
+            to: .builtin(.all))
     }
 
     /// Backbone's `_removeReference`.

@@ -4,8 +4,8 @@ extension EventEmitter {
     /// Every event of this emitter (an `all` listener), for `for await` consumers.
     ///
     /// - Important: Consume it on the emitter's isolation domain (e.g. a `Task` started on the same
-    ///   actor): events carry the non-`Sendable` models. At most 4,096 undelivered events are buffered
-    /// (the oldest are dropped beyond that); use ``events(_:bufferingPolicy:)`` to choose.
+    ///   actor): events carry the non-`Sendable` models. At most 4,096 undelivered events are
+    ///   buffered (the oldest are dropped beyond that); use ``events(_:bufferingPolicy:)`` to choose.
     public var events: AsyncStream<Event> { events("all") }
 
     /// The events named in `names` (space-separated; `"all"` for every event) as an `AsyncStream`.

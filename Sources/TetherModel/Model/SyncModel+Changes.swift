@@ -41,12 +41,14 @@ extension SyncModel {
 
     /// The value of `key` before the last outermost `set` (`nil` if it was absent).
     public final func previous(_ key: String) -> JSON? {
+        if previousIsEmpty { return nil }
         for record in records[..<liveRecords] where record.key == key { return record.previous }
         return storage[key]
     }
 
     /// All attributes as they were before the last outermost `set`.
     public final func previousAttributes() -> JSONObject {
+        if previousIsEmpty { return [:] }
         if liveRecords == 0 { return storage }
         let records = self.records[..<liveRecords]
         var result = JSONObject(minimumCapacity: storage.count)

@@ -3,13 +3,11 @@
 extension SyncModel {
     /// The set algorithm: validate, write every attribute, `changeId`, `change:<key>` per changed key,
     /// then (outermost call only) `change` repeated while nested sets left something pending.
-
     @discardableResult
     final func applySet<S: Sequence>(_ attrs: S, options: SetOptions) -> Bool
     where S.Element == (key: String, value: JSON) {
         if options.validate && !passesValidation(attrs, options: options) { return false }
         let unset = options.unset
-        let silent = options.silent
         let wasChanging = isChanging
         isChanging = true
         if !wasChanging { resetRecords() }
@@ -17,6 +15,21 @@ extension SyncModel {
         let base = changedStack.count
         var touchedId = false
         var mutated = false
+        // A merge usually repeats the stored attributes in the stored order: one read-only walk
+        // proves nothing changes and skips every keyed lookup.
+        if !unset, let touchesId = matchesInOrder(attrs) {
+            touchedId = touchesId
+        } else {
+            writeAll(attrs, unset: unset, touchedId: &touchedId, mutated: &mutated)
+        }
+        if mutated { observationDidChange() }
+        let end = changedStack.count
+        return finishSet(options: options, wasChanging: wasChanging, base: base, end: end, touchedId: touchedId)
+    }
+
+    /// The write loop of `set`: every key, in order; changed keys go on ``changedStack``.
+    final func writeAll<S: Sequence>(_ attrs: S, unset: Bool, touchedId: inout Bool, mutated: inout Bool)
+    where S.Element == (key: String, value: JSON) {
         for (key, value) in attrs {
             if !touchedId && isIdAttribute(key) { touchedId = true }
             let changed = unset ? remove(key) : write(key, value)
@@ -25,9 +38,11 @@ extension SyncModel {
                 mutated = true
             }
         }
-        if mutated { observationDidChange() }
-        let end = changedStack.count
+    }
 
+    /// The event part of `set` after the writes: `changeId`, `change:<key>`, the `change` loop.
+    final func finishSet(options: SetOptions, wasChanging: Bool, base: Int, end: Int, touchedId: Bool) -> Bool {
+        let silent = options.silent
         if touchedId {
             let previousId = id
             id = storage[idAttribute]
@@ -49,6 +64,20 @@ extension SyncModel {
         pendingIsOwn = false
         isChanging = false
         return true
+    }
+
+    /// If `attrs` lists stored keys in stored order with equal values (so `set` changes nothing),
+    /// whether one of them is the id attribute; `nil` otherwise.
+    final func matchesInOrder<S: Sequence>(_ attrs: S) -> Bool? where S.Element == (key: String, value: JSON) {
+        var stored = storage.makeIterator()
+        var touchesId = false
+        for (key, value) in attrs {
+            guard let (storedKey, storedValue) = stored.next(), storedKey == key, storedValue == value else {
+                return nil
+            }
+            if !touchesId && isIdAttribute(key) { touchesId = true }
+        }
+        return touchesId
     }
 
     /// `key == idAttribute`, with a cheap length check first (unequal small strings take String's slow path).
@@ -155,6 +184,7 @@ extension SyncModel {
     final func resetRecords() {
         if records.count > 8 { records.removeSubrange(8...) }
         liveRecords = 0
+        previousIsEmpty = false
     }
 
     /// Backbone's `_validate`: runs `validate` on the attributes as they would be after the set.

@@ -40,6 +40,9 @@ open class SyncModel: EventEmitter {
     @exclusivity(unchecked) final var records: [ChangeRecord] = []
     /// Records `0..<liveRecords` are current; later slots are spare capacity from earlier sets.
     @exclusivity(unchecked) final var liveRecords = 0
+    /// Whether the previous-attributes snapshot is the empty object taken before the constructor's
+    /// `set` (a fresh model), so construction records nothing per key.
+    @exclusivity(unchecked) final var previousIsEmpty = false
     /// Whether a `set` is in progress (Backbone's `_changing`).
     @exclusivity(unchecked) final var isChanging = false
     /// Options of the latest nested `set` that changed something (Backbone's `_pending`).
@@ -75,8 +78,16 @@ open class SyncModel: EventEmitter {
             for (key, value) in attrs { merged[key] = value }
             attrs = merged
         }
-        applySet(attrs, options: options)
-        for i in 0..<liveRecords { records[i].isChanged = false }
+        if options.validate || options.unset {
+            applySet(attrs, options: options)
+            for i in 0..<liveRecords { records[i].isChanged = false }
+        } else {
+            // Nobody can listen yet, so the constructor's `set` reduces to its end state: the
+            // attributes (shared, not copied), the id, an empty `changed` and an empty snapshot.
+            storage = attrs
+            id = attrs[idAttribute]
+            previousIsEmpty = true
+        }
     }
 
     /// Convenience: a model from a JSON value that must be an object.
