@@ -3,7 +3,7 @@
 extension RealtimeBinder {
     /// Turns an application change of collection `name` into a mutation.
     func localChange(_ change: RealtimeLocalChange, in name: String) {
-        guard !applyingRemote, !isDestroyed, var mirror = mirrors[name] else { return }
+        guard !applyingRemote, !isDestroyed, mirrors[name] != nil else { return }
         let id = change.id
         var writes: [VersionedWrite] = []
         do {
@@ -23,8 +23,7 @@ extension RealtimeBinder {
         guard outbox.count < options.maximumOutbox else {
             return refuseLocal(name, id, "outbox full (\(options.maximumOutbox) unacknowledged mutations)")
         }
-        mirror.applyLocal(writes)
-        mirrors[name] = mirror
+        withMirror(name) { $0.applyLocal(writes) }
         let mutation = PendingMutation(id: MutationID(client: options.clientID, mutation: nextMutation), collection: name, writes: writes)
         nextMutation += 1
         outbox.append(mutation)
