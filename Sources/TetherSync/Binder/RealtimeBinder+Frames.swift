@@ -150,9 +150,7 @@ extension RealtimeBinder {
                 if collection.realtimeAttributes(of: id) != target { changes.append((id, target)) }
             }
             guard !changes.isEmpty else { continue }
-            applyingRemote = true
             collection.realtimeApply(changes)
-            applyingRemote = false
         }
     }
 }

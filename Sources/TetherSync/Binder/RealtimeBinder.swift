@@ -89,8 +89,6 @@ open class RealtimeBinder: EventEmitter {
     var random: SeededGenerator
     var sender: FrameSender?
     var connection: (any TransportConnection)?
-    /// Set while the binder itself changes collections, so their events are not taken for local writes.
-    var applyingRemote = false
     /// Model ids changed by the frames of the current batch, per collection, flushed as events.
     var dirty: [String: [String]] = [:]
     var fatalClose: TransportCloseReason?
@@ -186,9 +184,7 @@ open class RealtimeBinder: EventEmitter {
         // Bring the collection to the (possibly restored) visible state.
         let visible = mirrors[name]!.visible.state.objectValue ?? [:]
         if !visible.isEmpty {
-            applyingRemote = true
             collection.realtimeApply(visible.map { ($0.key, $0.value.objectValue) })
-            applyingRemote = false
         }
     }
 
