@@ -39,7 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--checkpoint-every", type=int, default=100,
                    help="persist the merge tree every N patches (the log covers the rest)")
     p.add_argument("--retry-ms", type=int, default=1000, help="SSE retry: hint in ms")
-    p.add_argument("--tombstone-horizon-ms", type=int, default=24 * 3600 * 1000)
+    p.add_argument("--tombstone-horizon-ms", type=int, default=25 * 3600 * 1000,
+                   help="collect tombstones older than this much stamp time (default 25 h: an "
+                        "hour behind the clients' 24 h, as VERSIONING.md advises; 0: never)")
     p.add_argument("--max-skew-ms", type=int, default=60_000,
                    help="reject stamps this far ahead of the server clock (clock-skew; 0: off)")
     p.add_argument("--collection", action="append", dest="collections", metavar="NAME",

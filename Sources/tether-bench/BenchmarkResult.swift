@@ -19,6 +19,8 @@ struct BenchmarkResult {
         if let m = measurement {
             object["median_s"] = .double(m.median)
             object["min_s"] = .double(m.min)
+            object["cpu_median_s"] = .double(m.cpuMedian)
+            object["cpu_min_s"] = .double(m.cpuMin)
             object["runs"] = .int(Int64(m.samples.count))
         }
         for (key, value) in counters { object[key] = value }
@@ -32,9 +34,10 @@ struct BenchmarkResult {
     }
 
     func humanReadable() -> String {
-        var line = name.padding(toLength: 22, withPad: " ", startingAt: 0)
+        var line = name.padding(toLength: 24, withPad: " ", startingAt: 0)
         if let m = measurement {
-            line += String(format: " median %9.4f s  min %9.4f s  (%d runs)", m.median, m.min, m.samples.count)
+            line += String(format: " median %8.4f s  min %8.4f s  cpu median %8.4f s  min %8.4f s  (%d runs)",
+                           m.median, m.min, m.cpuMedian, m.cpuMin, m.samples.count)
         }
         var text = line
         for (key, value) in counters { text += "\n    \(key): \(value)" }

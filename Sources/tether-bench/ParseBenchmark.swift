@@ -5,7 +5,7 @@ import Tether
 enum ParseBenchmark {
     static func run(bytes: [UInt8], runs: Int) throws -> [BenchmarkResult] {
         let megabytes = Double(bytes.count) / 1_000_000
-        func throughput(_ m: Measurement) -> JSON { .double((megabytes / m.median * 10).rounded() / 10) }
+        func throughput(_ m: Measurement) -> JSON { .double((megabytes / m.cpuMedian * 10).rounded() / 10) }
 
         var parsed = JSON.null
         let tether = try Measurement.run(runs: runs, prepare: { () }) { _ in parsed = try JSON(parsing: bytes) }
@@ -19,7 +19,7 @@ enum ParseBenchmark {
         var output: [UInt8] = []
         let serialize = Measurement.run(runs: runs, prepare: { () }) { _ in output = parsed.serializedBytes() }
 
-        let ratio = serialization.median / tether.median
+        let ratio = serialization.cpuMedian / tether.cpuMedian
         var results = [
             BenchmarkResult(name: "parse tether", measurement: tether,
                             counters: [("bytes", .int(Int64(bytes.count))), ("MB_per_s", throughput(tether)),

@@ -76,9 +76,12 @@ if !options.json {
 }
 
 do {
-    // w1/w2 land with the model layer.
+    if options.wants("w1") { report(try CollectionSetBenchmark.run(workloads.w1, runs: options.runs)) }
+    if options.wants("w2") { report(ModelSetBenchmark.run(workloads.w2, runs: options.runs)) }
     if options.wants("w3") { report(try PatchStreamBenchmark.run(workloads.w3, runs: options.runs)) }
     if options.wants("parse") { try ParseBenchmark.run(bytes: workloads.w1Bytes, runs: options.runs).forEach(report) }
+    if options.wants("memory") { try MemoryBenchmark.run().forEach(report) }
+    if options.wants("scale") { try ScaleBenchmark.run(runs: max(3, options.runs / 2)).forEach(report) }
 } catch {
     FileHandle.standardError.write(Data("tether-bench: \(error)\n".utf8))
     exit(1)

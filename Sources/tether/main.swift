@@ -15,8 +15,10 @@ struct Command: Sendable {
 let commands: [Command] = [
     // Each subcommand lives in its own file (PatchCommand.swift, ReplayCommand.swift, ...).
     patchCommand,
-    replayCommand,
+    agentCommand,
+    pushCommand,
     wsEchoCommand,
+    replayCommand,
 ]
 
 @MainActor func usage() -> String {

@@ -112,6 +112,42 @@ import TetherJSON
         }
     }
 
+    @Suite struct Fuzz {
+        /// Random damage to valid documents: every outcome is a value that round-trips or a
+        /// positioned JSONParseError, never a crash.
+        @Test func damagedDocumentsFailCleanly() throws {
+            var rng = SplitMix64(seed: 8259)
+            var generator = RandomSerializableJSON(seed: 8259)
+            let interesting: [UInt8] = Array("{}[]\",:\\ \n0-1eE.+tfnu".utf8) + [0x00, 0x1F, 0x80, 0xBF, 0xC0, 0xED, 0xF4, 0xFF]
+            var rejected = 0
+            for round in 0..<1_500 {
+                var bytes = generator.value().serializedBytes(options: round % 3 == 0 ? .prettyPrinted : [])
+                for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
+                    let at = Int.random(in: 0..<bytes.count, using: &rng)
+                    let byte = interesting[Int.random(in: 0..<interesting.count, using: &rng)]
+                    switch Int.random(in: 0...3, using: &rng) {
+                    case 0: bytes[at] = byte
+                    case 1: bytes.insert(byte, at: at)
+                    case 2: bytes.remove(at: at)
+                    default: bytes.removeLast(Int.random(in: 0...(bytes.count - at), using: &rng))
+                    }
+                }
+                for options in [JSONParseOptions(), JSONParseOptions(maximumDepth: 3, invalidUnicode: .replace)] {
+                    do {
+                        let value = try JSON(parsing: bytes, options: options)
+                        #expect(try JSON(parsing: value.serializedBytes()) == value)
+                    } catch {
+                        rejected += 1
+                        #expect(error.offset >= 0 && error.offset <= bytes.count)
+                        #expect(error.line >= 1 && error.column >= 1)
+                        #expect(!error.description.isEmpty)
+                    }
+                }
+            }
+            #expect(rejected > 500)
+        }
+    }
+
     @Suite struct Objects {
         @Test func duplicateKeysLastWinsFirstPosition() throws {
             let value = try parse(#"{"a":1,"b":2,"a":3}"#)

@@ -62,7 +62,7 @@ extension JSONParser {
         lastStringWasASCII = true
         let length = end - start
         if length > 0 && length <= ShortStringCache.maximumLength {
-            return shortStrings.string(for: fingerprint(from: start, to: end)) {
+            return shortStrings.string(for: Self.fingerprint(bytes, from: start, to: end)) {
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
             }
         }

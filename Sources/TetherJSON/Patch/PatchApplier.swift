@@ -315,23 +315,15 @@ struct PatchApplier {
 /// `value = .null` drops the subject's reference before anything is mutated.
 @inline(__always)
 func takeObject(_ value: inout JSON) -> JSONObject? {
-    guard case .object = value else { return nil }
-    var taken = JSON.null
-    swap(&taken, &value)
-    switch consume taken {
-    case .object(let object): return object
-    default: preconditionFailure()
-    }
+    guard case .object(let object) = value else { return nil }
+    value = .null
+    return object
 }
 
 /// Moves the array payload out of `value`, leaving `.null`; see ``takeObject(_:)``.
 @inline(__always)
 func takeArray(_ value: inout JSON) -> [JSON]? {
-    guard case .array = value else { return nil }
-    var taken = JSON.null
-    swap(&taken, &value)
-    switch consume taken {
-    case .array(let array): return array
-    default: preconditionFailure()
-    }
+    guard case .array(let array) = value else { return nil }
+    value = .null
+    return array
 }

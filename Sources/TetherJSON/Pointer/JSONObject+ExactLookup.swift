@@ -16,7 +16,9 @@ extension JSONObject {
         let length = key.utf8.count
         return slots.withUnsafeBufferPointer { buffer -> Int? in
             for i in buffer.indices {
-                guard let candidate = buffer[i]?.key, candidate.utf8.count == length else { continue }
+                guard let candidate = buffer[i]?.key else { continue }
+                if sameRepresentation(candidate, key) { return i }
+                guard candidate.utf8.count == length else { continue }
                 if candidate == key { return sameToken(candidate, key) ? i : nil }
             }
             return nil

@@ -1,0 +1,186 @@
+// `tether push`: sends a local RFC 6902 patch to a collection as a mutation, and waits for the ack.
+//
+// Exit codes: 0 every resulting mutation was acknowledged (a summary line on stdout); 1 the server
+// rejected it (code and reason on stderr), the patch does not apply to the current state, or the
+// server could not be reached in time; 2 usage error, unreadable or malformed patch.
+import Foundation
+import Tether
+
+let pushCommand = Command(
+    name: "push",
+    synopsis: "push --server URL --collection NAME --patch FILE   send a patch as a mutation; wait for the ack",
+    run: { arguments in await PushCommand.run(arguments) }
+)
+
+enum PushCommand {
+    static let usage = """
+        usage: tether push --server URL --collection NAME --patch FILE
+                           [--transport auto|websocket|sse|longpoll] [--timeout SECONDS] [--token TOKEN]
+                           [--state FILE [--client-id ID]]
+          --patch FILE        an RFC 6902 patch over the collection object ('/t1/title'), or '-' for stdin
+          --timeout SECS      how long to wait for the sync and the acknowledgment (default 30)
+          --state FILE        persist the replica (client id, mutation counter, outbox) between pushes
+          --client-id ID      this replica's id; needs --state so mutation ids never repeat
+        """
+
+    static let allowed: Set<AgentOptions.Flag> = [
+        .server, .collection, .patch, .transport, .timeout, .token, .state, .clientID,
+    ]
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            print(usage)
+            return 0
+        }
+        let options: AgentOptions
+        let patch: JSONPatch
+        do throws(AgentUsageError) {
+            options = try AgentOptions.parse(arguments, command: "push", allowed: allowed, singleCollection: true)
+            guard let path = options.patchPath else {
+                throw AgentUsageError(message: "tether push: --patch FILE is required")
+            }
+            if options.clientID != nil && options.statePath == nil {
+                // A fresh replica restarts mutation ids at 1: the server would take them for resends.
+                throw AgentUsageError(message: "tether push: --client-id needs --state (mutation ids must never repeat)")
+            }
+            patch = try readPatch(path)
+        } catch {
+            standardError(error.message + "\n" + usage)
+            return 2
+        }
+        do {
+            try await execute(options, patch: patch)
+            return 0
+        } catch {
+            standardError("tether push: \(error.message)")
+            return error.status
+        }
+    }
+
+    /// Reads and decodes the patch; every failure is malformed input (exit 2).
+    static func readPatch(_ path: String) throws(AgentUsageError) -> JSONPatch {
+        let data: Data
+        do {
+            data = path == "-"
+                ? try FileHandle.standardInput.readToEnd() ?? Data()
+                : try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw AgentUsageError(message: "tether push: cannot read patch '\(path)': \(error.localizedDescription)")
+        }
+        let json: JSON
+        do { json = try JSON(parsing: [UInt8](data)) } catch {
+            throw AgentUsageError(message: "tether push: malformed JSON in patch '\(path)': \(error)")
+        }
+        do { return try JSONPatch(json) } catch {
+            throw AgentUsageError(message: "tether push: not an RFC 6902 patch: \(error)")
+        }
+    }
+
+    @MainActor
+    static func execute(_ options: AgentOptions, patch: JSONPatch) async throws(AgentExit) {
+        let name = options.collections[0]
+        let timeout = Duration.milliseconds(Int64((options.timeout ?? 30) * 1000))
+        let session = try AgentSession(options: options, clientPrefix: "push", printer: AgentEventPrinter(enabled: false))
+        session.start()
+        do {
+            try await push(patch, to: name, in: session, timeout: timeout)
+        } catch {
+            await session.stop()
+            throw error
+        }
+        await session.stop()
+    }
+
+    @MainActor
+    private static func push(_ patch: JSONPatch, to name: String, in session: AgentSession, timeout: Duration) async throws(AgentExit) {
+        guard await session.wait(timeout: timeout, until: { session.isSynced }) else {
+            throw AgentExit(status: 1, message: failure(session, "could not sync \(name) with \(session.options.server.absoluteString) within \(timeout)"))
+        }
+        let current = session.binder.state(of: name) ?? .object([:])
+        let patched: JSON
+        do { patched = try patch.applied(to: current) } catch {
+            throw AgentExit(status: 1, message: "the patch does not apply to the current state of \(name): \(error)")
+        }
+        let changes = try localChanges(from: current, to: patched)
+        guard !changes.isEmpty else {
+            print(#"{"client":"\#(session.clientID)","collection":"\#(name)","mutations":[]}"#)
+            return
+        }
+        let collection = session.collections[0].collection
+        let before = session.binder.pendingWriteCount
+        for change in changes { write(change, to: collection) }
+        if let refused = session.localWriteErrors.first {
+            throw AgentExit(status: 1, message: "the write was refused locally: \(refused)")
+        }
+        guard session.binder.pendingWriteCount > before || session.binder.hasPendingWrites else {
+            throw AgentExit(status: 1, message: "the binder recorded no mutation for the patch")
+        }
+        let done = await session.wait(timeout: timeout, until: { !session.binder.hasPendingWrites })
+        if let rejection = session.rejections.first {
+            throw AgentExit(status: 1, message: "mutation \(rejection.mutation) rejected: \(rejection.code)\(rejection.reason.map { ": \($0)" } ?? "")")
+        }
+        guard done else {
+            throw AgentExit(status: 1, message: failure(session, "no acknowledgment within \(timeout) (\(session.binder.pendingWriteCount) pending)"))
+        }
+        let ids = session.acked.map(String.init).joined(separator: ",")
+        print(#"{"client":"\#(session.clientID)","collection":"\#(name)","mutations":[\#(ids)]}"#)
+    }
+
+    /// Makes one change through the model layer, as an application would; the binder turns it into a
+    /// stamped mutation.
+    @MainActor
+    private static func write(_ change: RealtimeLocalChange, to collection: SyncCollection) {
+        switch change {
+        case .added(let id, var attributes):
+            // The collection keys models by their id attribute; the key is the model's id (PROTOCOL.md 1).
+            if attributes[collection.modelType.idAttribute] == nil {
+                attributes[collection.modelType.idAttribute] = .string(id)
+            }
+            _ = collection.add(attributes)
+        case .removed(let id):
+            _ = collection.remove(id: .string(id))
+        case .changed(let id, let set, let unset):
+            guard let model = collection.get(.string(id)) else { return }
+            if !set.isEmpty { _ = model.set(set) }
+            for key in unset { _ = model.unset(key) }
+        }
+    }
+
+    /// The message for a session that did not get where it should: the binder's own reason when it stopped.
+    @MainActor
+    private static func failure(_ session: AgentSession, _ message: String) -> String {
+        guard let reason = session.fatalClose else { return message }
+        return "\(message): \(reason.code)\(reason.message.isEmpty ? "" : ": \(reason.message)")"
+    }
+
+    /// Per-model changes taking the collection from `current` to `patched`: a new model is an add, a
+    /// missing one a remove, and a changed one sets the attributes that differ and unsets those gone.
+    /// A model must stay an object whose `id`, when present, is its key (PROTOCOL.md section 1).
+    static func localChanges(from current: JSON, to patched: JSON) throws(AgentExit) -> [RealtimeLocalChange] {
+        guard case .object(let after) = patched else {
+            throw AgentExit(status: 1, message: "the patched collection must stay an object of models")
+        }
+        let before = current.objectValue ?? [:]
+        var changes: [RealtimeLocalChange] = []
+        for id in before.keys.sorted() where after[id] == nil {
+            changes.append(.removed(id: id))
+        }
+        for id in after.keys.sorted() {
+            guard case .object(let attributes)? = after[id] else {
+                throw AgentExit(status: 1, message: "model \"\(id)\" must be a JSON object")
+            }
+            if let modelID = attributes["id"], modelID != .string(id) {
+                throw AgentExit(status: 1, message: "model \"\(id)\" has id \(modelID); a model's id must equal its key")
+            }
+            guard let old = before[id]?.objectValue else {
+                changes.append(.added(id: id, attributes: attributes))
+                continue
+            }
+            var set = JSONObject()
+            for (key, value) in attributes where old[key] != value { set[key] = value }
+            let unset = old.keys.filter { attributes[$0] == nil }.sorted()
+            if !set.isEmpty || !unset.isEmpty { changes.append(.changed(id: id, set: set, unset: unset)) }
+        }
+        return changes
+    }
+}
