@@ -70,12 +70,15 @@ open class RealtimeBinder: EventEmitter {
         }
     }
 
+    /// The options the binder was created with (Marionette's `options`).
     public let options: Options
     /// Backbone.Events storage: `on`, `off`, `listenTo`, `stopListening`, `trigger` all work on a binder.
     public let eventHub = EventHub()
     /// A unique id for this object (`rtb1`, `rtb2`, ...), as Marionette's `cid`.
     public let cid: String
+    /// Whether ``destroy()`` has run (`false` during `before:destroy`, `true` during `destroy`).
     public private(set) var isDestroyed = false
+    /// The connection phase, as the last lifecycle event reported it.
     public internal(set) var phase: Phase = .idle
 
     var transport: (any Transport)?
