@@ -356,3 +356,31 @@ s.inn(patch("e1", 3, [sset("/t1/title", "almond milk", stamp(T0, 2, "alice"))], 
 s.write({"todos": {"t1": {"id": "t1", "title": "almond milk", "done": False}, "t2": TODOS["t2"]}}, {"todos": cur("e1", 3)})
 
 print("wrote sessions")
+
+
+def write_bench(folder, patches=20000, models=1000, batch=100):
+    """Large transcripts for timing `tether replay` (not fixtures): a snapshot of `models` models, then
+    `patches` one-op patches in batches of `batch` frames, versioned and plain."""
+    os.makedirs(folder, exist_ok=True)
+    for kind in ("versioned", "plain"):
+        s = Session("bench", "benchmark: %d %s patches over %d models" % (patches, kind, models))
+        s.connect().out({"type": "hello"}).welcome()
+        state = {"m%d" % i: {"id": "m%d" % i, "title": "t%d" % i, "n": i, "tags": ["a", "b"]} for i in range(models)}
+        versions = {"/m%d" % i: stamp(T0 - 100000) for i in range(models)} if kind == "versioned" else None
+        s.inn(snapshot("e1", 0, state, versions)).inn(synced("e1", 0))
+        seq = 0
+        for _ in range(patches // batch):
+            frames = []
+            for _ in range(batch):
+                seq += 1
+                op = {"op": "replace", "path": "/m%d/n" % ((seq * 7919) % models), "value": seq}
+                if kind == "versioned": op["stamp"] = stamp(T0 + seq)
+                frames.append(patch("e1", seq, [op]))
+            s.inn(*frames)
+        with open(os.path.join(folder, "bench-%s.jsonl" % kind), "w") as f:
+            for l in s.lines: f.write(line(l) + "\n")
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "--bench":
+    write_bench(sys.argv[2])
+    print("wrote benchmark transcripts to", sys.argv[2])

@@ -50,15 +50,22 @@ struct CollectionMirror {
             // so the versioned documents (and any pending local writes on top) stay consistent.
             let jsonPatch: JSONPatch
             do { jsonPatch = try JSONPatch(.array(patch.ops)) } catch { return .failed("patch \(patch.cursor.seq): \(error)") }
-            var state = confirmed.state
-            do { try jsonPatch.apply(to: &state) } catch { return .failed("patch \(patch.cursor.seq): \(error)") }
-            guard case .object(let models) = state else { return .failed("patch \(patch.cursor.seq): the collection must stay an object") }
+            // Every op addresses a model, so the patch only needs the models it touches: apply it to a
+            // document holding just those (cost proportional to the patch, not the collection).
             var touched: [String] = []
+            var seen = Set<String>()
             for op in jsonPatch.operations {
                 for pointer in [op.path, op.from].compactMap({ $0 }) {
-                    if let id = pointer.tokens.first, !touched.contains(id) { touched.append(id) }
+                    guard let id = pointer.tokens.first else { return .failed("patch \(patch.cursor.seq): an op addresses the collection root") }
+                    if seen.insert(id).inserted { touched.append(id) }
                 }
             }
+            let current = confirmed.state.objectValue ?? [:]
+            var part = JSONObject(minimumCapacity: touched.count)
+            for id in touched { if let model = current[id] { part[id] = model } }
+            var state = JSON.object(part)
+            do { try jsonPatch.apply(to: &state) } catch { return .failed("patch \(patch.cursor.seq): \(error)") }
+            guard case .object(let models) = state else { return .failed("patch \(patch.cursor.seq): the collection must stay an object") }
             for id in touched {
                 if let model = models[id], model.objectValue == nil {
                     return .failed("patch \(patch.cursor.seq): model \"\(id)\" would not be an object")

@@ -12,22 +12,31 @@ extension RealtimeBinder {
         case .welcome:
             break
         case .snapshot(let snapshot):
-            guard var mirror = mirrors[snapshot.collection] else { return emit(.error(.unknownCollection(snapshot.collection))) }
+            guard mirrors[snapshot.collection] != nil else { return emit(.error(.unknownCollection(snapshot.collection))) }
             let pending = outbox.filter { $0.collection == snapshot.collection }.flatMap(\.writes)
-            do {
-                let changed = try mirror.apply(snapshot, pending: pending, clock: &clock)
-                mirror.resyncPending = false
-                mirrors[snapshot.collection] = mirror
+            let outcome: Result<[String], VersionedWriteError>? = withMirror(snapshot.collection) { mirror in
+                do throws(VersionedWriteError) {
+                    let changed = try mirror.apply(snapshot, pending: pending, clock: &clock)
+                    mirror.resyncPending = false
+                    return .success(changed)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch outcome {
+            case .success(let changed)?:
                 markDirty(snapshot.collection, changed)
                 needsSave = true
-            } catch {
+            case .failure(let error)?:
                 emit(.error(.unappliedFrame(collection: snapshot.collection, reason: "\(error)")))
+            case nil:
+                break
             }
         case .patch(let patch):
-            guard var mirror = mirrors[patch.collection] else { return emit(.error(.unknownCollection(patch.collection))) }
-            let previous = mirror.cursor
-            let outcome = mirror.apply(patch, clock: &clock)
-            mirrors[patch.collection] = mirror
+            guard let previous = mirrors[patch.collection].map(\.cursor) else {
+                return emit(.error(.unknownCollection(patch.collection)))
+            }
+            let outcome = withMirror(patch.collection) { $0.apply(patch, clock: &clock) }!
             switch outcome {
             case .applied(let changed):
                 markDirty(patch.collection, changed)
@@ -42,30 +51,27 @@ extension RealtimeBinder {
                 resync(patch.collection, reason: .failedPatch, from: nil)
             }
         case .synced(let synced):
-            guard var mirror = mirrors[synced.collection] else { return emit(.error(.unknownCollection(synced.collection))) }
-            mirror.resyncPending = false
-            if mirror.cursor == synced.cursor {
-                mirror.isSynced = true
-                mirrors[synced.collection] = mirror
+            guard let cursor = mirrors[synced.collection].map(\.cursor) else {
+                return emit(.error(.unknownCollection(synced.collection)))
+            }
+            mirrors[synced.collection]?.resyncPending = false
+            if cursor == synced.cursor {
+                mirrors[synced.collection]?.isSynced = true
                 if phase != .synced, order.allSatisfy({ mirrors[$0]?.isSynced == true }) {
                     flushEvents()
                     setPhase(.synced)
                     emit(.synced)
                 }
             } else {
-                mirrors[synced.collection] = mirror
-                let reason: ResyncReason = mirror.cursor?.epoch == synced.cursor.epoch ? .behind : .epochChange
-                resync(synced.collection, reason: reason, from: mirror.cursor)
+                let reason: ResyncReason = cursor?.epoch == synced.cursor.epoch ? .behind : .epochChange
+                resync(synced.collection, reason: reason, from: cursor)
             }
         case .ack(let ack):
             guard ack.id.client == options.clientID,
                   let index = outbox.firstIndex(where: { $0.id == ack.id }) else { return }  // duplicate ack
             let mutation = outbox.remove(at: index)
-            if var mirror = mirrors[mutation.collection] {
-                if let cursor = mirror.cursor, cursor.seq < ack.seq {
-                    mirror.awaitingEcho.append((ack.seq, mutation.writes))
-                    mirrors[mutation.collection] = mirror
-                }
+            if let cursor = mirrors[mutation.collection]?.cursor, cursor.seq < ack.seq {
+                mirrors[mutation.collection]?.awaitingEcho.append((ack.seq, mutation.writes))
             }
             needsSave = true
             flushEvents()
@@ -99,10 +105,9 @@ extension RealtimeBinder {
 
     /// Asks the server for the catch-up of `collection` (once until it is answered).
     func resync(_ collection: String, reason: ResyncReason, from cursor: StreamCursor?) {
-        guard var mirror = mirrors[collection], !mirror.resyncPending else { return }
-        mirror.resyncPending = true
-        mirror.isSynced = false
-        mirrors[collection] = mirror
+        guard let pendingAlready = mirrors[collection]?.resyncPending, !pendingAlready else { return }
+        mirrors[collection]?.resyncPending = true
+        mirrors[collection]?.isSynced = false
         flushEvents()
         if phase == .synced { setPhase(.open) }
         emit(.resync(collection: collection, reason: reason, fromCursor: cursor))
@@ -111,11 +116,17 @@ extension RealtimeBinder {
 
     /// Recomputes a collection's visible state without the writes that left the outbox unconfirmed.
     func rollBack(_ collection: String) {
-        guard var mirror = mirrors[collection] else { return }
         let pending = outbox.filter { $0.collection == collection }.flatMap(\.writes)
-        let changed = mirror.rebuildVisible(pending: pending)
-        mirrors[collection] = mirror
+        guard let changed = withMirror(collection, { $0.rebuildVisible(pending: pending) }) else { return }
         markDirty(collection, changed)
+    }
+
+    /// Runs `body` on the mirror of `name` moved out of the dictionary, so that its documents stay
+    /// uniquely referenced and are mutated in place (a copy would duplicate the whole collection).
+    func withMirror<R>(_ name: String, _ body: (inout CollectionMirror) -> R) -> R? {
+        guard var mirror = mirrors.removeValue(forKey: name) else { return nil }
+        defer { mirrors[name] = mirror }
+        return body(&mirror)
     }
 
     func markDirty(_ collection: String, _ ids: [String]) {
@@ -139,9 +150,7 @@ extension RealtimeBinder {
                 if collection.realtimeAttributes(of: id) != target { changes.append((id, target)) }
             }
             guard !changes.isEmpty else { continue }
-            applyingRemote = true
             collection.realtimeApply(changes)
-            applyingRemote = false
         }
     }
 }

@@ -3,7 +3,9 @@
 extension RealtimeBinder {
     /// Turns an application change of collection `name` into a mutation.
     func localChange(_ change: RealtimeLocalChange, in name: String) {
-        guard !applyingRemote, !isDestroyed, var mirror = mirrors[name] else { return }
+        // Changes the binder applies are not reported by the collection (RealtimeBindable's contract);
+        // a change an application handler makes in reaction to them is a local write like any other.
+        guard !isDestroyed, mirrors[name] != nil else { return }
         let id = change.id
         var writes: [VersionedWrite] = []
         do {
@@ -13,8 +15,15 @@ extension RealtimeBinder {
             case .removed:
                 writes.append(try .remove([id], stamp: clock.now()))
             case .changed(_, let set, let unset):
-                for (key, value) in set { writes.append(try .set([id, key], value, stamp: clock.now())) }
-                for key in unset { writes.append(try .remove([id, key], stamp: clock.now())) }
+                // Only what differs from the visible state: a `change` event may also list attributes
+                // the binder itself just set (an application handler's nested `set` during a remote one).
+                let current = mirrors[name]?.visible.state[id]?.objectValue
+                for (key, value) in set where current?[key] != value {
+                    writes.append(try .set([id, key], value, stamp: clock.now()))
+                }
+                for key in unset where current?[key] != nil {
+                    writes.append(try .remove([id, key], stamp: clock.now()))
+                }
             }
         } catch {
             return refuseLocal(name, id, "\(error)")
@@ -23,8 +32,7 @@ extension RealtimeBinder {
         guard outbox.count < options.maximumOutbox else {
             return refuseLocal(name, id, "outbox full (\(options.maximumOutbox) unacknowledged mutations)")
         }
-        mirror.applyLocal(writes)
-        mirrors[name] = mirror
+        withMirror(name) { $0.applyLocal(writes) }
         let mutation = PendingMutation(id: MutationID(client: options.clientID, mutation: nextMutation), collection: name, writes: writes)
         nextMutation += 1
         outbox.append(mutation)

@@ -70,12 +70,15 @@ open class RealtimeBinder: EventEmitter {
         }
     }
 
+    /// The options the binder was created with (Marionette's `options`).
     public let options: Options
     /// Backbone.Events storage: `on`, `off`, `listenTo`, `stopListening`, `trigger` all work on a binder.
     public let eventHub = EventHub()
     /// A unique id for this object (`rtb1`, `rtb2`, ...), as Marionette's `cid`.
     public let cid: String
+    /// Whether ``destroy()`` has run (`false` during `before:destroy`, `true` during `destroy`).
     public private(set) var isDestroyed = false
+    /// The connection phase, as the last lifecycle event reported it.
     public internal(set) var phase: Phase = .idle
 
     var transport: (any Transport)?
@@ -89,8 +92,6 @@ open class RealtimeBinder: EventEmitter {
     var random: SeededGenerator
     var sender: FrameSender?
     var connection: (any TransportConnection)?
-    /// Set while the binder itself changes collections, so their events are not taken for local writes.
-    var applyingRemote = false
     /// Model ids changed by the frames of the current batch, per collection, flushed as events.
     var dirty: [String: [String]] = [:]
     var fatalClose: TransportCloseReason?
@@ -186,9 +187,7 @@ open class RealtimeBinder: EventEmitter {
         // Bring the collection to the (possibly restored) visible state.
         let visible = mirrors[name]!.visible.state.objectValue ?? [:]
         if !visible.isEmpty {
-            applyingRemote = true
             collection.realtimeApply(visible.map { ($0.key, $0.value.objectValue) })
-            applyingRemote = false
         }
     }
 

@@ -42,7 +42,9 @@ extension WireFrame {
 
 /// The identity of one local write: the writing client and its per-client mutation number.
 public struct MutationID: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The writing client's id.
     public var client: String
+    /// Its per-client number: 1, 2, 3, ... across all collections.
     public var mutation: UInt64
 
     public init(client: String, mutation: UInt64) {

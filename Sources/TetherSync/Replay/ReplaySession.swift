@@ -3,8 +3,11 @@
 /// Backbone events, in order, plus the final state. This is what `tether replay` prints and what
 /// the fixture test compares with each session's `.expected.json`.
 public final class ReplaySession {
+    /// The session being replayed.
     public let transcript: Transcript
+    /// The transport playing it (its ``ReplayTransport/clock`` is the binder's clock).
     public let transport: ReplayTransport
+    /// The binder under test, created with the transcript's client id.
     public let binder: RealtimeBinder
     /// The bound collections by name.
     public let collections: [String: SyncCollection]

@@ -51,11 +51,10 @@ public final class TranscriptRecorder: Transport {
             clock: clock.now(),
             title: title
         )
-        let writeHeader = last.withLock { state -> Bool in
-            defer { state.headerWritten = true }
-            return !state.headerWritten
+        last.withLock { state in
+            if !state.headerWritten { emitLine(header.json) }
+            state.headerWritten = true
         }
-        if writeHeader { emitLine(header.json) }
         do {
             let connection = try await base.connect(handshake)
             record(.connect(fail: nil))
@@ -69,14 +68,15 @@ public final class TranscriptRecorder: Transport {
 
     /// Writes one entry, preceded by a `delay` entry when time has passed since the previous one.
     func record(_ entry: TranscriptEntry) {
-        let now = clock.now()
-        let elapsed: UInt64 = last.withLock { state in
-            defer { state.time = now }
-            guard let previous = state.time, now > previous else { return 0 }
-            return now - previous
+        // One critical section, so that a delay line and its entry are never split by another thread's.
+        last.withLock { state in
+            let now = clock.now()
+            if let previous = state.time, now > previous {
+                emitLine(TranscriptEntry.delay(milliseconds: now - previous).json)
+            }
+            state.time = now
+            emitLine(entry.json)
         }
-        if elapsed > 0 { emitLine(TranscriptEntry.delay(milliseconds: elapsed).json) }
-        emitLine(entry.json)
     }
 
     private func emitLine(_ json: JSON) {

@@ -73,3 +73,23 @@ import TetherSync
         #expect(!result.events.contains { $0["event"] == "acked" || $0["event"] == "rejected" })
     }
 }
+
+@Suite @MainActor struct BinderReactionTests {
+    typealias B = TranscriptBuilder
+
+    /// An application handler that reacts to a remote change with its own `set` makes a local write.
+    @Test func aWriteMadeInReactionToARemoteChangeIsSent() async throws {
+        var b = B()
+        b.start(state: ["t1": ["id": "t1", "title": "a"]])
+        b.inn(B.patch(1, [["op": "replace", "path": "/t1/title", "value": "b"]]))
+        b.out(["type": "mutate", "mutation": 1, "ops": [["op": "add", "path": "/t1/seen", "value": "b"]]])
+        let session = try ReplaySession(transcript: b.transcript)
+        session.collections["todos"]!.on("change:title") { event in
+            if case .changeAttribute(let model, _, let value, _) = event, let value { model.set("seen", value) }
+        }
+        let result = await session.run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        #expect(result.state == ["todos": ["t1": ["id": "t1", "title": "b", "seen": "b"]]])
+        #expect(result.pendingWrites == 1)
+    }
+}
