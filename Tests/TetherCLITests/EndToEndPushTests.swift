@@ -11,10 +11,11 @@ extension EndToEndTests {
             defer { server.kill() }
             try await server.seed("todos", stateJSON: #"{"a":{"id":"a"}}"#)
             let before = try await server.state("todos")
-            // One model.set of 10,001 attributes is one mutation of 10,001 ops: over the server's limit of
-            // 10,000 ops per mutation (PROTOCOL.md section 8), so it is rejected `too-large`.
-            let ops = (0...10_000).map { #"{"op":"add","path":"/a/\#($0)","value":0}"# }
-            let result = try await EndToEndTests.push(server, transport: transport, patch: "[" + ops.joined(separator: ",") + "]")
+            // Replacing model "a" with 10,001 new attributes is one model.set, so one mutation of 10,001
+            // ops: over the server's limit of 10,000 ops per mutation (PROTOCOL.md section 8): `too-large`.
+            let attributes = (0...10_000).map { #""k\#($0)":0"# }.joined(separator: ",")
+            let patch = #"[{"op":"replace","path":"/a","value":{"id":"a",\#(attributes)}}]"#
+            let result = try await EndToEndTests.push(server, transport: transport, patch: patch)
             #expect(result.status == 1)
             #expect(result.stderr.contains("rejected: too-large"), "\(result.stderr)")
             #expect(result.stdout.isEmpty)
