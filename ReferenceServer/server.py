@@ -39,7 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--checkpoint-every", type=int, default=100,
                    help="persist the merge tree every N patches (the log covers the rest)")
     p.add_argument("--retry-ms", type=int, default=1000, help="SSE retry: hint in ms")
-    p.add_argument("--tombstone-horizon-ms", type=int, default=24 * 3600 * 1000)
+    p.add_argument("--tombstone-horizon-ms", type=int, default=25 * 3600 * 1000,
+                   help="collect tombstones older than this much stamp time (default 25 h: an "
+                        "hour behind the clients' 24 h, as VERSIONING.md advises; 0: never)")
     p.add_argument("--max-skew-ms", type=int, default=60_000,
                    help="reject stamps this far ahead of the server clock (clock-skew; 0: off)")
     p.add_argument("--collection", action="append", dest="collections", metavar="NAME",
@@ -64,7 +66,9 @@ async def serve(args: argparse.Namespace) -> None:
               max_skew_ms=args.max_skew_ms, checkpoint_every=max(1, args.checkpoint_every),
               known_collections=args.collections)
     server = Server(hub, token=args.token, retry_ms=args.retry_ms)
-    runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=2)
+    # handler_cancellation: a client that goes away ends its SSE stream or long poll at once.
+    runner = web.AppRunner(server.app, handle_signals=False, access_log=None, shutdown_timeout=2,
+                           handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, reuse_address=True)
     await site.start()

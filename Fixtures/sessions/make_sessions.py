@@ -341,4 +341,18 @@ s.write({"todos": {"t1": TODOS["t1"], "t2": {"id": "t2", "title": "rye", "done":
          "users": {"u1": {"id": "u1", "name": "Anne"}, "u2": {"id": "u2", "name": "Bo"}}},
         {"todos": cur("e1", 3), "users": cur("u7", 12)})
 
+# 19: an ack that overtakes its echo; a later rejection must not roll back the acknowledged write.
+s = Session("19-ack-before-echo", "An ack arrives before its echo patch; rolling back a later rejected write keeps the acknowledged one")
+base(s)
+s.local("set", "t1", {"title": "almond milk"})
+s.out({"type": "mutate", "collection": "todos", "client": "alice", "mutation": 1,
+       "ops": [{"op": "add", "path": "/t1/title", "value": "almond milk", "stamp": stamp(T0, 2, "alice")}]})
+s.local("set", "t2", {"title": "rye"})
+s.out({"type": "mutate", "collection": "todos", "client": "alice", "mutation": 2,
+       "ops": [{"op": "add", "path": "/t2/title", "value": "rye", "stamp": stamp(T0, 3, "alice")}]})
+s.inn({"type": "ack", "client": "alice", "mutation": 1, "collection": "todos", "seq": 3})
+s.inn({"type": "reject", "client": "alice", "mutation": 2, "collection": "todos", "code": "invalid-op"})
+s.inn(patch("e1", 3, [sset("/t1/title", "almond milk", stamp(T0, 2, "alice"))], origin={"client": "alice", "mutation": 1}))
+s.write({"todos": {"t1": {"id": "t1", "title": "almond milk", "done": False}, "t2": TODOS["t2"]}}, {"todos": cur("e1", 3)})
+
 print("wrote sessions")

@@ -25,6 +25,32 @@ def start_server(tmp_path):
         server.kill()
 
 
+class _Spare:
+    """One default server launched ahead of time, so its start-up overlaps the previous test."""
+
+    def __init__(self):
+        self.next: ServerProcess | None = None
+
+    def take(self) -> ServerProcess:
+        server = (self.next or ServerProcess().launch())
+        self.next = ServerProcess().launch()
+        return server.ready()
+
+    def close(self) -> None:
+        if self.next is not None:
+            self.next.kill()
+
+
+@pytest.fixture(scope="session")
+def _spare():
+    spare = _Spare()
+    yield spare
+    spare.close()
+
+
 @pytest.fixture
-def server(start_server) -> ServerProcess:
-    return start_server()
+def server(_spare) -> ServerProcess:
+    """A fresh default server (no database, no flags), killed at teardown."""
+    server = _spare.take()
+    yield server
+    server.kill()

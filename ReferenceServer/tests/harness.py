@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,13 +34,20 @@ class ServerProcess:
         self.proc: subprocess.Popen | None = None
         self.port = 0
 
-    def start(self) -> "ServerProcess":
+    def launch(self) -> "ServerProcess":
+        """Starts the process without waiting (see `ready`)."""
         cmd = [sys.executable, str(SERVER), "--host", "127.0.0.1", "--port", "0"]
         if self.db:
             cmd += ["--db", self.db]
         cmd += self.args
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 10
+        # stderr goes to a file: an unread pipe could fill up and block the server.
+        self.stderr = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        return self
+
+    def ready(self) -> "ServerProcess":
+        """Waits (at most 15 s) for the `listening on` line."""
+        deadline = time.monotonic() + 15
         line = ""
         while time.monotonic() < deadline:
             line = self.proc.stdout.readline()
@@ -49,7 +57,11 @@ class ServerProcess:
             if not line and self.proc.poll() is not None:
                 break
         self.kill()
-        raise RuntimeError(f"server did not start: {line!r} {self.proc.stderr.read() if self.proc else ''}")
+        self.stderr.seek(0)
+        raise RuntimeError(f"server did not start: {line!r} {self.stderr.read()[-2000:]}")
+
+    def start(self) -> "ServerProcess":
+        return self.launch().ready()
 
     @property
     def base(self) -> str:

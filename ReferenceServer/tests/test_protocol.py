@@ -423,6 +423,9 @@ def test_resync_by_posted_subscribe_on_sse_and_long_polling(server):
             assert kinds(await s.recv_until(is_type("synced"))) == [("patch", 2), ("synced", 2)]
             assert await sender.send([{"type": "subscribe", "collection": "todos", "cursor": None}]) == 202
             assert kinds(await s.recv_until(is_type("synced"))) == [("snapshot", 2), ("synced", 2)]
+            assert server.info()["connections"] == 1
+        await asyncio.sleep(0.5)
+        assert server.info()["connections"] == 0  # a client that goes away is noticed at once
         p = PollClient(server, "p", ["todos"])
         await p.poll()
         assert await p.send([{"type": "subscribe", "collection": "todos", "cursor": None},

@@ -132,7 +132,7 @@ class Collection:
 class Hub:
     def __init__(self, store: Store, *, epoch: str | None = None, history: int = 1000,
                  heartbeat_ms: int = 15000, faults: Faults | None = None,
-                 tombstone_horizon_ms: int = 24 * 3600 * 1000, max_skew_ms: int = 60_000,
+                 tombstone_horizon_ms: int = 25 * 3600 * 1000, max_skew_ms: int = 60_000,
                  checkpoint_every: int = 100, mailbox_limit: int = 1000,
                  known_collections: list[str] | None = None):
         self.store = store
@@ -410,7 +410,7 @@ class Hub:
 
     def _maybe_gc(self, c: Collection) -> None:
         now = time.monotonic()
-        if now - self._last_gc < 5:
+        if self.tombstone_horizon_ms <= 0 or now - self._last_gc < 5:
             return
         self._last_gc = now
         horizon = max(self.clock.ms, int(time.time() * 1000)) - self.tombstone_horizon_ms

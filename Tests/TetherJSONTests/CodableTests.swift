@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherJSON
 
-struct CodableTests {
+@Suite struct CodableTests {
     enum Status: String, Codable, Equatable { case open, done }
 
     enum Shape: Codable, Equatable {
@@ -107,5 +107,79 @@ struct CodableTests {
         #expect(throws: EncodingError.self) { try JSON(encoding: Double.nan) }
         #expect(throws: EncodingError.self) { try JSON(encoding: UInt64.max) }
         #expect(try JSON(encoding: Float(0.1)) == .double(0.1))
+    }
+
+    class Base: Codable {
+        var id: Int
+        init(id: Int) { self.id = id }
+    }
+
+    final class Derived: Base {
+        var name: String
+        init(id: Int, name: String) {
+            self.name = name
+            super.init(id: id)
+        }
+        enum Keys: String, CodingKey { case name }
+        required init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            name = try container.decode(String.self, forKey: .name)
+            try super.init(from: container.superDecoder())
+        }
+        override func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(name, forKey: .name)
+            try super.encode(to: container.superEncoder())
+        }
+    }
+
+    /// Encodes the same key twice and uses nested and unkeyed containers by hand.
+    struct HandWritten: Encodable {
+        enum Keys: String, CodingKey { case a, b, grid }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(1, forKey: .a)
+            try container.encode(2, forKey: .b)
+            try container.encode(3, forKey: .a)
+            var grid = container.nestedUnkeyedContainer(forKey: .grid)
+            var row = grid.nestedUnkeyedContainer()
+            try row.encode(true)
+            try row.encodeNil()
+            var cell = grid.nestedContainer(keyedBy: Keys.self)
+            try cell.encode("x", forKey: .b)
+        }
+    }
+
+    struct WithExtras: Codable, Equatable {
+        var extra: JSON
+        var byNumber: [Int: String]
+        var bytes: [UInt8]
+        var maybe: Int?
+    }
+
+    @Test func classHierarchiesUseSuperCoders() throws {
+        let json = try JSON(encoding: Derived(id: 7, name: "n"))
+        #expect(json == ["name": "n", "super": ["id": 7]])
+        let back = try json.decode(Derived.self)
+        #expect(back.id == 7 && back.name == "n")
+    }
+
+    @Test func repeatedKeysAndNestedContainers() throws {
+        let json = try JSON(encoding: HandWritten())
+        #expect(json == ["a": 3, "b": 2, "grid": [[true, nil], ["b": "x"]]])
+        #expect(json.objectValue?.keys == ["a", "b", "grid"])
+    }
+
+    @Test func extrasRoundTrip() throws {
+        let value = WithExtras(extra: ["free": [1, "form"]], byNumber: [1: "one", 20: "twenty"], bytes: [0, 255], maybe: nil)
+        let json = try JSON(encoding: value)
+        #expect(json["extra"] == ["free": [1, "form"]])
+        #expect(json["byNumber"] == ["1": "one", "20": "twenty"])
+        #expect(json["bytes"] == [0, 255])
+        #expect(try json.decode(WithExtras.self) == value)
+        var withNull = json
+        withNull["maybe"] = nil
+        withNull["maybe"] = .null
+        #expect(try withNull.decode(WithExtras.self) == value)
     }
 }

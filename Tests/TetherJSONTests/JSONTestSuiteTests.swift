@@ -5,7 +5,7 @@ import TetherTestSupport
 
 /// nst/JSONTestSuite (Fixtures/conformance/json-parsing): `y_` must parse, `n_` must fail with a
 /// typed error, `i_` may go either way but must not crash; `test_transform` must not crash either.
-struct JSONTestSuiteTests {
+@Suite struct JSONTestSuiteTests {
     static func files(_ folder: String, prefix: String) -> [String] {
         let directory = FixturePaths.conformance("json-parsing/\(folder)")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherJSON
 
-struct ParserTests {
+@Suite struct ParserTests {
     static func parse(_ text: String, _ options: JSONParseOptions = .init()) throws(JSONParseError) -> JSON {
         try JSON(parsing: text, options: options)
     }
@@ -86,6 +86,65 @@ struct ParserTests {
             #expect(try parse("2.2250738585072014e-308").doubleValue == 2.2250738585072014e-308)
             #expect(try parse("1e-400").doubleValue == 0)
             #expect(try parse("0.000000000000000000000000000001").doubleValue == 1e-30)
+        }
+    }
+
+    @Suite struct Repetition {
+        /// Many repeated and colliding short strings, as keys and values (the parser caches them).
+        @Test func repeatedShortStringsStayDistinct() throws {
+            var rng = SplitMix64(seed: 99)
+            let alphabet = Array("ab\\\"é\u{1}".unicodeScalars)
+            var array: [JSON] = []
+            var object = JSONObject()
+            for i in 0..<3_000 {
+                var text = String.UnicodeScalarView()
+                for _ in 0..<Int.random(in: 0...9, using: &rng) {
+                    text.append(alphabet[Int.random(in: 0..<(i % 7 == 0 ? alphabet.count : 2), using: &rng)])
+                }
+                let string = String(text)
+                array.append(.string(string))
+                object[string] = .int(Int64(i))
+            }
+            let value: JSON = ["array": .array(array), "object": .object(object)]
+            let reparsed = try JSON(parsing: value.serializedBytes())
+            #expect(reparsed == value)
+            #expect(reparsed["object"]?.objectValue?.keys == object.keys)
+        }
+    }
+
+    @Suite struct Fuzz {
+        /// Random damage to valid documents: every outcome is a value that round-trips or a
+        /// positioned JSONParseError, never a crash.
+        @Test func damagedDocumentsFailCleanly() throws {
+            var rng = SplitMix64(seed: 8259)
+            var generator = RandomSerializableJSON(seed: 8259)
+            let interesting: [UInt8] = Array("{}[]\",:\\ \n0-1eE.+tfnu".utf8) + [0x00, 0x1F, 0x80, 0xBF, 0xC0, 0xED, 0xF4, 0xFF]
+            var rejected = 0
+            for round in 0..<1_500 {
+                var bytes = generator.value().serializedBytes(options: round % 3 == 0 ? .prettyPrinted : [])
+                for _ in 0..<Int.random(in: 1...4, using: &rng) where !bytes.isEmpty {
+                    let at = Int.random(in: 0..<bytes.count, using: &rng)
+                    let byte = interesting[Int.random(in: 0..<interesting.count, using: &rng)]
+                    switch Int.random(in: 0...3, using: &rng) {
+                    case 0: bytes[at] = byte
+                    case 1: bytes.insert(byte, at: at)
+                    case 2: bytes.remove(at: at)
+                    default: bytes.removeLast(Int.random(in: 0...(bytes.count - at), using: &rng))
+                    }
+                }
+                for options in [JSONParseOptions(), JSONParseOptions(maximumDepth: 3, invalidUnicode: .replace)] {
+                    do {
+                        let value = try JSON(parsing: bytes, options: options)
+                        #expect(try JSON(parsing: value.serializedBytes()) == value)
+                    } catch {
+                        rejected += 1
+                        #expect(error.offset >= 0 && error.offset <= bytes.count)
+                        #expect(error.line >= 1 && error.column >= 1)
+                        #expect(!error.description.isEmpty)
+                    }
+                }
+            }
+            #expect(rejected > 500)
         }
     }
 
@@ -190,6 +249,14 @@ struct ParserTests {
             let error = try #require(failure(text, .init(maximumBytes: 8)))
             #expect(error.reason == .tooLarge(limit: 8))
             #expect(error.offset == 8)
+            // A lazy, endless sequence stops being read just past the limit.
+            let endless = sequence(first: UInt8(ascii: "[")) { _ in UInt8(ascii: " ") }
+            #expect(throws: JSONParseError.self) { try JSON(parsing: endless, options: .init(maximumBytes: 1_000)) }
+            do {
+                _ = try JSON(parsing: endless, options: .init(maximumBytes: 1_000))
+            } catch {
+                #expect(error.reason == .tooLarge(limit: 1_000))
+            }
         }
     }
 }

@@ -92,4 +92,34 @@ struct PatchTests {
         #expect(address(document) == before)
         #expect(document["list"]?[3] == "x")
     }
+
+    /// Same for a large indexed object at the root, through single-operation patches (the w3 shape):
+    /// the root's slot buffer and a member's buffer keep their addresses across every kind of edit.
+    @Test func largeRootIsNeverCopied() throws {
+        var document = JSON.object(JSONObject((0..<1000).map { ("m\($0)", ["n": 0, "tags": []] as JSON) }))
+        func rootAddress() -> UnsafeRawPointer? {
+            document.objectValue?.slots.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        func memberAddress() -> UnsafeRawPointer? {
+            document["m7"]?.objectValue?.slots.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        let root = rootAddress()
+        var member: UnsafeRawPointer?
+        for i in 0..<200 {
+            // After the first round the member has grown to its working capacity; from then on any
+            // change of address would be a copy.
+            if i == 1 { member = memberAddress() }
+            for text in [
+                #"[{"op":"replace","path":"/m7/n","value":\#(i)}]"#, #"[{"op":"add","path":"/m7/tags/-","value":1}]"#,
+                #"[{"op":"remove","path":"/m7/tags/0"}]"#, #"[{"op":"test","path":"/m7/n","value":\#(i)}]"#,
+                #"[{"op":"copy","from":"/m7/n","path":"/m7/c"}]"#, #"[{"op":"move","from":"/m7/c","path":"/m7/d"}]"#,
+                #"[{"op":"remove","path":"/m7/d"}]"#,
+            ] {
+                try JSONPatch(JSON(parsing: text)).apply(to: &document)
+            }
+        }
+        #expect(rootAddress() == root)
+        #expect(member != nil && memberAddress() == member)
+        #expect(document["m7"] == ["n": 199, "tags": []])
+    }
 }

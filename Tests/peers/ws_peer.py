@@ -157,7 +157,7 @@ class Conn:
 
     # -- expectations ---------------------------------------------------------------------------
 
-    async def expect_message(self, opcode: int, payload: bytes, timeout: float = 3.0) -> None:
+    async def expect_message(self, opcode: int, payload: bytes, timeout: float = 10.0) -> None:
         event = await self.next(timeout)
         if event is TIMEOUT or event is EOF:
             raise CaseFailed(f"expected an echo of {len(payload)} bytes, got {'timeout' if event is TIMEOUT else 'EOF'}")
@@ -171,14 +171,14 @@ class Conn:
         if event.data != payload:
             raise CaseFailed(f"echo differs: {len(event.data)} bytes {event.data[:40]!r} vs {len(payload)} {payload[:40]!r}")
 
-    async def expect_pong(self, payload: bytes, timeout: float = 3.0) -> None:
+    async def expect_pong(self, payload: bytes, timeout: float = 5.0) -> None:
         event = await self.next(timeout)
         if event is TIMEOUT or event is EOF or event.opcode != Opcode.PONG:
             raise CaseFailed(f"expected a pong, got {describe(event)}")
         if event.data != payload:
             raise CaseFailed(f"pong payload differs: {event.data[:40]!r}")
 
-    async def expect_close(self, codes: set[int | None], timeout: float = 3.0, allow_drop: bool = False) -> int | None:
+    async def expect_close(self, codes: set[int | None], timeout: float = 5.0, allow_drop: bool = False) -> int | None:
         """The client's next frame is a close with one of `codes` (None = empty payload)."""
         event = await self.next(timeout)
         if event is EOF and allow_drop:
@@ -209,7 +209,7 @@ class Conn:
         await self.expect_close({1000})
         await self.expect_quiet()
 
-    async def expect_failure(self, codes: set[int | None], allow_drop: bool = False, timeout: float = 3.0) -> None:
+    async def expect_failure(self, codes: set[int | None], allow_drop: bool = False, timeout: float = 5.0) -> None:
         """The client fails the connection: a close with `codes` (or, if allowed, a TCP drop), nothing else."""
         code = await self.expect_close(codes, timeout=timeout, allow_drop=allow_drop)
         if code is not None or not allow_drop:
@@ -258,7 +258,7 @@ def case(case_id: str):
 def echo_case(case_id: str, opcode: int, payload: bytes, chop: int | None = None, delay: float = 0.0):
     async def run(c: Conn) -> None:
         await c.send(frame(opcode, payload), chop=chop, delay=delay)
-        await c.expect_message(opcode, payload, timeout=5)
+        await c.expect_message(opcode, payload, timeout=10)
         await c.finish_normally()
     CASES[case_id] = run
 
@@ -537,7 +537,7 @@ async def _(c: Conn) -> None:
 @case("C.1")
 async def _(c: Conn) -> None:
     # The Swift side sends one text message and then closes: the client starts the close handshake.
-    await c.expect_message(TEXT, b"bye soon")
+    await c.expect_message(TEXT, b"bye soon", timeout=20)
     await c.expect_close({1000})
     await c.send(frame(CLOSE, close_payload(1000)))
     # Keep TCP open for 2 s: the client waits for the server to close it and sends nothing more.
@@ -727,6 +727,14 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         await serve_verdict(path[len("/verdict/"):], reader, writer, proto, request)
         return
     c = Conn(reader, writer, proto, request)
+    if path == "/v1/ws" and request.headers.get("Authorization") == "Bearer expired":
+        writer.write(response("401 Unauthorized", [("Content-Length", "0")]))
+        await c.shutdown()
+        return
+    if path == "/silent":  # accepts TCP and the request, never answers: the client's connect timeout fires
+        await asyncio.sleep(30)
+        await c.shutdown()
+        return
     if path == "/echo" or path == "/v1/ws":
         await serve_echo(c, announce_authorization=path == "/v1/ws")
         return

@@ -39,33 +39,33 @@ struct JSONValueDecoder: Decoder {
             debugDescription: "\(path.jsonPathDescription): expected \(expected), found \(value.typeDescription)"))
     }
 
-    static func decode(_ type: Bool.Type, from value: JSON, at path: [any CodingKey]) throws -> Bool {
-        guard case .bool(let flag) = value else { throw mismatch(type, "a boolean", value, path) }
+    static func decode(_ type: Bool.Type, from value: JSON, at path: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        guard case .bool(let flag) = value else { throw mismatch(type, "a boolean", value, path()) }
         return flag
     }
 
-    static func decode(_ type: String.Type, from value: JSON, at path: [any CodingKey]) throws -> String {
-        guard case .string(let string) = value else { throw mismatch(type, "a string", value, path) }
+    static func decode(_ type: String.Type, from value: JSON, at path: @autoclosure () -> [any CodingKey]) throws -> String {
+        guard case .string(let string) = value else { throw mismatch(type, "a string", value, path()) }
         return string
     }
 
-    static func decode(_ type: Double.Type, from value: JSON, at path: [any CodingKey]) throws -> Double {
-        guard case .number(let number) = value else { throw mismatch(type, "a number", value, path) }
+    static func decode(_ type: Double.Type, from value: JSON, at path: @autoclosure () -> [any CodingKey]) throws -> Double {
+        guard case .number(let number) = value else { throw mismatch(type, "a number", value, path()) }
         return number.doubleValue
     }
 
-    static func decode(_ type: Float.Type, from value: JSON, at path: [any CodingKey]) throws -> Float {
-        guard case .number(let number) = value else { throw mismatch(type, "a number", value, path) }
+    static func decode(_ type: Float.Type, from value: JSON, at path: @autoclosure () -> [any CodingKey]) throws -> Float {
+        guard case .number(let number) = value else { throw mismatch(type, "a number", value, path()) }
         let result = Float(number.doubleValue)
         guard result.isFinite else {
             throw DecodingError.dataCorrupted(.init(
-                codingPath: path, debugDescription: "\(path.jsonPathDescription): \(number) does not fit Float"))
+                codingPath: path(), debugDescription: "\(path().jsonPathDescription): \(number) does not fit Float"))
         }
         return result
     }
 
-    static func decodeInteger<T: FixedWidthInteger>(_ type: T.Type, from value: JSON, at path: [any CodingKey]) throws -> T {
-        guard case .number(let number) = value else { throw mismatch(type, "an integer", value, path) }
+    static func decodeInteger<T: FixedWidthInteger>(_ type: T.Type, from value: JSON, at path: @autoclosure () -> [any CodingKey]) throws -> T {
+        guard case .number(let number) = value else { throw mismatch(type, "an integer", value, path()) }
         let exact: T?
         switch number {
         case .int(let i): exact = T(exactly: i)
@@ -73,7 +73,7 @@ struct JSONValueDecoder: Decoder {
         }
         guard let exact else {
             throw DecodingError.dataCorrupted(.init(
-                codingPath: path, debugDescription: "\(path.jsonPathDescription): \(number) is not a valid \(T.self)"))
+                codingPath: path(), debugDescription: "\(path().jsonPathDescription): \(number) is not a valid \(T.self)"))
         }
         return exact
     }
@@ -200,16 +200,17 @@ extension JSONValueDecoder {
         var count: Int? { array.count }
         var isAtEnd: Bool { currentIndex >= array.count }
 
-        private var currentPath: [any CodingKey] { codingPath + [JSONCodingKey(index: currentIndex)] }
+        private func path(at index: Int) -> [any CodingKey] { codingPath + [JSONCodingKey(index: index)] }
 
-        /// The next element, advancing past it.
-        private mutating func next(_ type: Any.Type) throws -> (JSON, [any CodingKey]) {
+        /// The next element and its index, advancing past it.
+        private mutating func next(_ type: Any.Type) throws -> (JSON, Int) {
             guard !isAtEnd else {
+                let path = path(at: currentIndex)
                 throw DecodingError.valueNotFound(type, .init(
-                    codingPath: currentPath,
-                    debugDescription: "\(currentPath.jsonPathDescription): array has only \(array.count) elements"))
+                    codingPath: path,
+                    debugDescription: "\(path.jsonPathDescription): array has only \(array.count) elements"))
             }
-            let element = (array[currentIndex], currentPath)
+            let element = (array[currentIndex], currentIndex)
             currentIndex += 1
             return element
         }
@@ -221,20 +222,20 @@ extension JSONValueDecoder {
         }
 
         mutating func decode(_ type: Bool.Type) throws -> Bool {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decode(type, from: value, at: path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decode(type, from: value, at: path(at: index))
         }
         mutating func decode(_ type: String.Type) throws -> String {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decode(type, from: value, at: path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decode(type, from: value, at: path(at: index))
         }
         mutating func decode(_ type: Double.Type) throws -> Double {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decode(type, from: value, at: path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decode(type, from: value, at: path(at: index))
         }
         mutating func decode(_ type: Float.Type) throws -> Float {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decode(type, from: value, at: path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decode(type, from: value, at: path(at: index))
         }
         mutating func decode(_ type: Int.Type) throws -> Int { try decodeInteger(type) }
         mutating func decode(_ type: Int8.Type) throws -> Int8 { try decodeInteger(type) }
@@ -248,28 +249,28 @@ extension JSONValueDecoder {
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeInteger(type) }
 
         private mutating func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decodeInteger(type, from: value, at: path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decodeInteger(type, from: value, at: path(at: index))
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let (value, path) = try next(type)
-            return try JSONValueDecoder.decodeValue(type, from: value, at: path)
+            let (value, index) = try next(type)
+            return try JSONValueDecoder.decodeValue(type, from: value, at: path(at: index))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            let (value, path) = try next(JSONObject.self)
-            return try JSONValueDecoder(value: value, codingPath: path).container(keyedBy: type)
+            let (value, index) = try next(JSONObject.self)
+            return try JSONValueDecoder(value: value, codingPath: path(at: index)).container(keyedBy: type)
         }
 
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let (value, path) = try next([JSON].self)
-            return try JSONValueDecoder(value: value, codingPath: path).unkeyedContainer()
+            let (value, index) = try next([JSON].self)
+            return try JSONValueDecoder(value: value, codingPath: path(at: index)).unkeyedContainer()
         }
 
         mutating func superDecoder() throws -> any Decoder {
-            let (value, path) = try next(JSON.self)
-            return JSONValueDecoder(value: value, codingPath: path)
+            let (value, index) = try next(JSON.self)
+            return JSONValueDecoder(value: value, codingPath: path(at: index))
         }
     }
 

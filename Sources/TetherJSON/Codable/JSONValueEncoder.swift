@@ -18,9 +18,10 @@ final class JSONValueEncoder: Encoder {
             case .value(let value): return value
             case .array(let box): return .array(box.items.map { $0.resolve() })
             case .object(let box):
-                var object = JSONObject(minimumCapacity: box.members.count)
-                for (key, node) in box.members { object[key] = node.resolve() }
-                return .object(object)
+                var entries: [JSONObject.Entry?] = []
+                entries.reserveCapacity(box.members.count)
+                for (key, node) in box.members { entries.append(JSONObject.Entry(key: key, value: node.resolve())) }
+                return .object(JSONObject(members: entries))
             case .encoder(let encoder): return encoder.resolve()
             }
         }
@@ -31,18 +32,12 @@ final class JSONValueEncoder: Encoder {
     }
 
     final class ObjectBox {
-        /// Members in encoding order; a key encoded twice keeps its first position, last value.
+        /// Members in encoding order. A key encoded twice is resolved like a parsed duplicate:
+        /// first position, last value.
         var members: [(String, Node)] = []
-        var positions: [String: Int] = [:]
 
-        func set(_ key: String, _ node: Node) {
-            if let i = positions[key] {
-                members[i].1 = node
-            } else {
-                positions[key] = members.count
-                members.append((key, node))
-            }
-        }
+        @inline(__always)
+        func set(_ key: String, _ node: Node) { members.append((key, node)) }
     }
 
     let codingPath: [any CodingKey]
@@ -89,31 +84,31 @@ final class JSONValueEncoder: Encoder {
     // MARK: - Boxing values
 
     /// Encodes `value` found at `path` into a node.
-    static func node(for value: some Encodable, at path: [any CodingKey]) throws -> Node {
-        if let json = value as? JSON { return .value(json) }
+    static func node<T: Encodable>(for value: T, at path: [any CodingKey]) throws -> Node {
+        if T.self == JSON.self, let json = value as? JSON { return .value(json) }
         let child = JSONValueEncoder(codingPath: path)
         try value.encode(to: child)
         return child.node ?? .value(.object(JSONObject()))
     }
 
-    static func number(_ value: Double, at path: [any CodingKey]) throws -> JSON {
+    static func number(_ value: Double, at path: @autoclosure () -> [any CodingKey]) throws -> JSON {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(
-                codingPath: path, debugDescription: "\(value) at \(path.jsonPathDescription) has no JSON representation"))
+                codingPath: path(), debugDescription: "\(value) at \(path().jsonPathDescription) has no JSON representation"))
         }
         return .double(value)
     }
 
-    static func number(_ value: Float, at path: [any CodingKey]) throws -> JSON {
+    static func number(_ value: Float, at path: @autoclosure () -> [any CodingKey]) throws -> JSON {
         // Through the shortest decimal text, so 0.1 as Float becomes 0.1, not 0.100000001490116.
-        try number(value.isFinite ? Double("\(value)") ?? Double(value) : Double(value), at: path)
+        try number(value.isFinite ? Double("\(value)") ?? Double(value) : Double(value), at: path())
     }
 
-    static func number<T: BinaryInteger>(_ value: T, at path: [any CodingKey]) throws -> JSON {
+    static func number<T: BinaryInteger>(_ value: T, at path: @autoclosure () -> [any CodingKey]) throws -> JSON {
         guard let exact = Int64(exactly: value) else {
             throw EncodingError.invalidValue(value, .init(
-                codingPath: path,
-                debugDescription: "\(value) at \(path.jsonPathDescription) is outside the Int64 range that JSON numbers keep exactly"))
+                codingPath: path(),
+                debugDescription: "\(value) at \(path().jsonPathDescription) is outside the Int64 range that JSON numbers keep exactly"))
         }
         return .int(exact)
     }

@@ -22,11 +22,24 @@ extension JSON {
     }
 
     /// Parses any byte sequence; contiguous ones (`Data`, `ArraySlice`, `String.UTF8View`) are
-    /// read in place, others are copied into an array first.
+    /// read in place, others are copied into an array first (never more than
+    /// ``JSONParseOptions/maximumBytes`` + 1 bytes of them).
     @_disfavoredOverload
     public init(parsing bytes: some Sequence<UInt8>, options: JSONParseOptions = .init()) throws(JSONParseError) {
-        let result = bytes.withContiguousStorageIfAvailable { JSONParser.parse($0, options: options) }
-            ?? Array(bytes).withUnsafeBufferPointer { JSONParser.parse($0, options: options) }
-        self = try result.get()
+        if let result = bytes.withContiguousStorageIfAvailable({ JSONParser.parse($0, options: options) }) {
+            self = try result.get()
+            return
+        }
+        var copy: [UInt8] = []
+        copy.reserveCapacity(bytes.underestimatedCount)
+        if let limit = options.maximumBytes {
+            for byte in bytes {
+                copy.append(byte)
+                if copy.count > limit { break }  // enough to report `tooLarge` without reading on
+            }
+        } else {
+            copy.append(contentsOf: bytes)
+        }
+        self = try copy.withUnsafeBufferPointer { JSONParser.parse($0, options: options) }.get()
     }
 }

@@ -34,11 +34,7 @@ extension JSONParser {
                 }
                 pos += mask.trailingZeroBitCount >> 3
                 if bytes[pos] == UInt8(ascii: "\"") {
-                    lastStringStart = start
-                    lastStringWasASCII = true
-                    let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-                    pos += 1
-                    return string
+                    return finishASCIIString(from: start)
                 }
                 return try parseStringSlowly(from: start)
             }
@@ -46,11 +42,7 @@ extension JSONParser {
         while pos < count {
             let byte = bytes[pos]
             if byte == UInt8(ascii: "\"") {
-                lastStringStart = start
-                lastStringWasASCII = true
-                let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-                pos += 1
-                return string
+                return finishASCIIString(from: start)
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 {
                 return try parseStringSlowly(from: start)
@@ -58,6 +50,23 @@ extension JSONParser {
             pos += 1
         }
         throw makeError(.unexpectedEnd(expected: .closingQuote), at: count)
+    }
+
+    /// Makes the string `bytes[start..<pos]` (plain ASCII, `pos` at the closing quote) and moves
+    /// past the quote. Short strings come from the document's cache of repeated strings.
+    @inline(__always)
+    mutating func finishASCIIString(from start: Int) -> String {
+        let end = pos
+        pos += 1
+        lastStringStart = start
+        lastStringWasASCII = true
+        let length = end - start
+        if length > 0 && length <= ShortStringCache.maximumLength {
+            return shortStrings.string(for: Self.fingerprint(bytes, from: start, to: end)) {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     /// The byte-wise path: `pos` is at the first byte that is not plain ASCII in the string that

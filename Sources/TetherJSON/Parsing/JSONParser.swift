@@ -24,13 +24,15 @@ struct JSONParser: ~Copyable {
     var members = ParseStack<JSONObject.Entry?>()
     /// Cheap fingerprints of the keys on `members`, to find duplicate keys without comparing strings.
     var fingerprints = ParseStack<UInt64>()
-    var containers = ParseStack<Container>(capacity: 16)
+    var containers = ParseStack<Container>(capacity: 8)
     /// Whether the innermost open container is an object (false at the top level).
     var inObject = false
     /// Decoded bytes of the current string when it contains escapes.
     var scratch: [UInt8] = []
     /// Whether the last string parsed took the pure-ASCII fast path.
     var lastStringWasASCII = false
+    /// Short strings already made in this document.
+    var shortStrings = ShortStringCache()
     /// Where the last string's content began (meaningful when ``lastStringWasASCII``).
     var lastStringStart = 0
 
@@ -183,7 +185,7 @@ struct JSONParser: ~Copyable {
         // Swift compares strings by canonical equivalence, and so does JSONObject: a non-ASCII key
         // (even "\u{212A}", which equals "K") gets the wildcard fingerprint and is compared in full.
         // An ASCII key's text is exactly its source bytes, just before the closing quote.
-        fingerprints.push(lastStringWasASCII ? fingerprint(from: lastStringStart, to: pos - 1) : Self.wildcardFingerprint)
+        fingerprints.push(lastStringWasASCII ? Self.fingerprint(bytes, from: lastStringStart, to: pos - 1) : Self.wildcardFingerprint)
         members.push(JSONObject.Entry(key: key, value: .null))
         skipWhitespace()
         guard pos < count else { throw makeError(.unexpectedEnd(expected: .colon), at: count) }
@@ -232,8 +234,12 @@ struct JSONParser: ~Copyable {
 
     /// A cheap, collision-tolerant fingerprint of the key `bytes[start..<end]`: its length plus
     /// its first and last 8 bytes (exact for keys of up to 8 bytes, the common case).
+    ///
+    /// Static and handed the buffer explicitly: calling a non-mutating method on the parser from
+    /// a mutating one makes the compiler copy the whole parser first.
     @inline(__always)
-    func fingerprint(from start: Int, to end: Int) -> UInt64 {
+    static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
+        let count = bytes.count
         let n = end - start
         let h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
         let head: UInt64

@@ -5,7 +5,7 @@ struct ParseStack<Element>: ~Copyable {
     private var capacity: Int
     private(set) var count: Int
 
-    init(capacity: Int = 64) {
+    init(capacity: Int = 16) {
         self.capacity = Swift.max(capacity, 4)
         base = .allocate(capacity: self.capacity)
         count = 0

@@ -48,15 +48,15 @@ public struct JSONPatch: Sendable, Hashable {
     /// - Throws: ``JSONPatchError`` for the first operation that fails; `document` is then unchanged.
     public func apply(to document: inout JSON) throws(JSONPatchError) {
         var applier = PatchApplier(logging: operations.count > 1)
-        for (index, operation) in operations.enumerated() {
+        for index in operations.indices {
             do throws(PatchApplier.Failure) {
-                try applier.apply(operation, to: &document)
+                try applier.apply(operations[index], to: &document)
             } catch {
                 applier.rollBack(in: &document)
-                throw JSONPatchError(index: index, operation: operation, pointer: error.pointer, reason: error.reason)
+                throw JSONPatchError(index: index, operation: operations[index], pointer: error.pointer, reason: error.reason)
             }
         }
-        applier.compactHoles(in: &document)
+        if applier.logging { applier.compactHoles(in: &document) }
     }
 
     /// The patched copy of `document` (the original is left alone).

@@ -61,82 +61,38 @@ struct PatchApplier {
     }
 
     mutating func add(_ value: JSON, at path: JSONPointer, in document: inout JSON) throws(Failure) {
-        guard let key = path.tokens.last else {
+        if path.isRoot {
             let old = document
             document = value
             record(.setRoot(old))
             return
         }
-        try Self.withValue(at: path, depth: 0, end: path.tokens.count - 1, in: &document) { (parent) throws(Failure) in
-            switch parent {
-            case .object(var object):
-                parent = .null
-                defer { parent = .object(object) }
-                // Canonical lookup on write: JSONObject cannot hold two canonically equal keys.
-                if let slot = object.slot(of: key) {
-                    var old = value
-                    swap(&old, &object.slots[slot]!.value)
-                    record(.swapValue(path: path, old: old))
-                } else {
-                    object.append(key: key, value: value)
-                    record(.removeAppendedMember(path: path))
-                }
-            case .array(var array):
-                let index: Int
-                switch ArrayIndexToken(key) {
-                case .pastTheEnd: index = array.count
-                case .index(let i) where i <= array.count: index = i
-                case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path)
-                case .invalid: throw Failure(reason: .invalidIndex, pointer: path)
-                }
-                parent = .null
-                defer { parent = .array(array) }
-                array.insert(value, at: index)
-                record(.removeElement(path: path, index: index))
-            default:
-                throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
-            }
-        }
+        let step = try Self.perform(.add(value), at: path, depth: 0, in: &document, keepingSlot: logging)
+        if logging { undo.append(step) }
     }
 
     /// Removes and returns the value at `path`. `keepingSlot` leaves a hole in indexed objects so the
     /// removal can be undone in place (see ``JSONObject/removeMember(atSlot:keepingSlot:)``).
     mutating func remove(at path: JSONPointer, in document: inout JSON, keepingSlot: Bool) throws(Failure) -> JSON {
-        guard let key = path.tokens.last else { throw Failure(reason: .rootNotRemovable, pointer: path) }
-        return try Self.withValue(at: path, depth: 0, end: path.tokens.count - 1, in: &document) {
-            (parent) throws(Failure) -> JSON in
-            switch parent {
-            case .object(var object):
-                guard let slot = object.exactSlot(of: key) else { throw Failure(reason: .pathNotFound, pointer: path) }
-                parent = .null
-                defer { parent = .object(object) }
-                let (entry, hole) = object.removeMember(atSlot: slot, keepingSlot: keepingSlot)
-                record(.restoreMember(path: path, slot: slot, hole: hole, entry: entry))
-                return entry.value
-            case .array(var array):
-                let index: Int
-                switch ArrayIndexToken(key) {
-                case .index(let i) where i < array.count: index = i
-                case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path)
-                case .invalid, .pastTheEnd: throw Failure(reason: .invalidIndex, pointer: path)
-                }
-                parent = .null
-                defer { parent = .array(array) }
-                let value = array.remove(at: index)
-                record(.insertElement(path: path, index: index, value: value))
-                return value
-            default:
-                throw Failure(reason: .parentNotContainer(type: parent.typeName), pointer: path)
-            }
+        if path.isRoot { throw Failure(reason: .rootNotRemovable, pointer: path) }
+        let step = try Self.perform(.remove, at: path, depth: 0, in: &document, keepingSlot: keepingSlot)
+        if logging { undo.append(step) }
+        switch step {
+        case .restoreMember(_, _, _, let entry): return entry.value
+        case .insertElement(_, _, let value): return value
+        default: preconditionFailure("remove produced \(step)")
         }
     }
 
     mutating func replace(at path: JSONPointer, with value: JSON, in document: inout JSON) throws(Failure) {
-        try Self.withValue(at: path, depth: 0, end: path.tokens.count, in: &document) { (target) throws(Failure) in
-            var old = value
-            swap(&old, &target)
-            if path.isRoot { record(.setRoot(old)) } else { record(.swapValue(path: path, old: old)) }
+        if path.isRoot {
+            let old = document
+            document = value
+            record(.setRoot(old))
+            return
         }
+        let step = try Self.perform(.replace(value), at: path, depth: 0, in: &document, keepingSlot: logging)
+        if logging { undo.append(step) }
     }
 
     mutating func move(from: JSONPointer, to path: JSONPointer, in document: inout JSON) throws(Failure) {
@@ -205,37 +161,93 @@ struct PatchApplier {
         }
     }
 
-    // MARK: Navigation
+    // MARK: Navigation and primitive edits
 
-    /// Calls `body` with the value at `path.tokens[..<end]`, in place. Each container on the way is
-    /// moved out of its enum case while `body` runs, so it stays uniquely referenced.
-    static func withValue<R>(
-        at path: JSONPointer, depth: Int, end: Int, in value: inout JSON,
-        _ body: (inout JSON) throws(Failure) -> R
-    ) throws(Failure) -> R {
-        if depth == end { return try body(&value) }
+    /// A primitive edit, performed on the container that holds the last token of the path.
+    enum Edit {
+        case add(JSON)
+        case remove
+        case replace(JSON)
+    }
+
+    /// Walks to the parent of `path` (tokens from `depth` on) and performs `edit` there, in place.
+    ///
+    /// Each container on the way is moved out of its enum case while the edit runs (see
+    /// ``takeObject(_:)``), so nothing is copied. Everything is validated before the one mutation,
+    /// so a thrown `Failure` means the document is untouched. Returns how to undo the edit (the
+    /// removed or replaced value travels in it). Deliberately non-generic and closure-free: this is
+    /// the hot path of a live patch stream.
+    static func perform(
+        _ edit: Edit, at path: JSONPointer, depth: Int, in value: inout JSON, keepingSlot: Bool
+    ) throws(Failure) -> UndoStep {
         let token = path.tokens[depth]
-        switch value {
-        case .object(var object):
+        let isParent = depth == path.tokens.count - 1
+        if var object = takeObject(&value) {
+            defer { value = .object(object) }
+            if isParent, case .add(let new) = edit {
+                // Canonical lookup on write: JSONObject cannot hold two canonically equal keys.
+                if let slot = object.slot(of: token) {
+                    var old = new
+                    swap(&old, &object.slots[slot]!.value)
+                    return .swapValue(path: path, old: old)
+                }
+                object.append(key: token, value: new)
+                return .removeAppendedMember(path: path)
+            }
             guard let slot = object.exactSlot(of: token) else {
                 throw Failure(reason: .pathNotFound, pointer: path.prefix(depth + 1))
             }
-            value = .null
-            defer { value = .object(object) }
-            return try withValue(at: path, depth: depth + 1, end: end, in: &object.slots[slot]!.value, body)
-        case .array(var array):
+            guard isParent else {
+                return try perform(edit, at: path, depth: depth + 1, in: &object.slots[slot]!.value, keepingSlot: keepingSlot)
+            }
+            switch edit {
+            case .replace(let new):
+                var old = new
+                swap(&old, &object.slots[slot]!.value)
+                return .swapValue(path: path, old: old)
+            case .remove:
+                let (entry, hole) = object.removeMember(atSlot: slot, keepingSlot: keepingSlot)
+                return .restoreMember(path: path, slot: slot, hole: hole, entry: entry)
+            case .add:
+                preconditionFailure("unreachable")
+            }
+        }
+        if var array = takeArray(&value) {
+            defer { value = .array(array) }
             let index: Int
             switch ArrayIndexToken(token) {
             case .index(let i) where i < array.count: index = i
+            case .index(let i) where isParent && i == array.count: index = i
+            case .pastTheEnd where isParent: index = array.count
             case .index: throw Failure(reason: .indexOutOfBounds(count: array.count), pointer: path.prefix(depth + 1))
             case .invalid, .pastTheEnd: throw Failure(reason: .invalidIndex, pointer: path.prefix(depth + 1))
             }
-            value = .null
-            defer { value = .array(array) }
-            return try withValue(at: path, depth: depth + 1, end: end, in: &array[index], body)
-        default:
-            throw Failure(reason: .parentNotContainer(type: value.typeName), pointer: path.prefix(depth + 1))
+            if case .add(let new) = edit, isParent {
+                array.insert(new, at: index)
+                return .removeElement(path: path, index: index)
+            }
+            // Past this point the element must exist (`-` and `count` are only for add).
+            guard index < array.count else {
+                let reason: JSONPatchError.Reason =
+                    ArrayIndexToken(token) == .pastTheEnd ? .invalidIndex : .indexOutOfBounds(count: array.count)
+                throw Failure(reason: reason, pointer: path.prefix(depth + 1))
+            }
+            guard isParent else {
+                return try perform(edit, at: path, depth: depth + 1, in: &array[index], keepingSlot: keepingSlot)
+            }
+            switch edit {
+            case .replace(let new):
+                var old = new
+                swap(&old, &array[index])
+                return .swapValue(path: path, old: old)
+            case .remove:
+                let removed = array.remove(at: index)
+                return .insertElement(path: path, index: index, value: removed)
+            case .add:
+                preconditionFailure("unreachable")
+            }
         }
+        throw Failure(reason: .parentNotContainer(type: value.typeName), pointer: path.prefix(depth + 1))
     }
 
     /// Navigation for rollback: the path existed when the edit was logged, so it exists again once
@@ -248,18 +260,15 @@ struct PatchApplier {
             if depth == end { return body(&value) }
             let token = path.tokens[depth]
             depth += 1
-            switch value {
-            case .object(var object):
-                guard let slot = object.slot(of: token) else { return missing() }
-                value = .null
+            if var object = takeObject(&value) {
                 defer { value = .object(object) }
+                guard let slot = object.slot(of: token) else { return missing() }
                 descend(&object.slots[slot]!.value)
-            case .array(var array):
-                guard case .index(let i) = ArrayIndexToken(token), i < array.count else { return missing() }
-                value = .null
+            } else if var array = takeArray(&value) {
                 defer { value = .array(array) }
+                guard case .index(let i) = ArrayIndexToken(token), i < array.count else { return missing() }
                 descend(&array[i])
-            default:
+            } else {
                 missing()
             }
         }
@@ -270,15 +279,13 @@ struct PatchApplier {
     }
 
     static func editObject(_ value: inout JSON, _ body: (inout JSONObject) -> Void) {
-        guard case .object(var object) = value else { preconditionFailure("JSON Patch rollback: not an object") }
-        value = .null
+        guard var object = takeObject(&value) else { preconditionFailure("JSON Patch rollback: not an object") }
         body(&object)
         value = .object(object)
     }
 
     static func editArray(_ value: inout JSON, _ body: (inout [JSON]) -> Void) {
-        guard case .array(var array) = value else { preconditionFailure("JSON Patch rollback: not an array") }
-        value = .null
+        guard var array = takeArray(&value) else { preconditionFailure("JSON Patch rollback: not an array") }
         body(&array)
         value = .array(array)
     }
@@ -297,4 +304,26 @@ struct PatchApplier {
             }
         }
     }
+}
+
+/// Moves the object payload out of `value`, leaving `.null`, so the caller holds its only reference
+/// (put it back with `value = .object(object)`); `nil` if `value` is not an object.
+///
+/// Not a `switch value { case .object(var o): ... }`: a switch keeps its subject alive for the
+/// whole case body, so the payload would be referenced twice and the first mutation would copy it
+/// (for a 10,000-member document, a full copy per operation). The `guard case` binding followed by
+/// `value = .null` drops the subject's reference before anything is mutated.
+@inline(__always)
+func takeObject(_ value: inout JSON) -> JSONObject? {
+    guard case .object(let object) = value else { return nil }
+    value = .null
+    return object
+}
+
+/// Moves the array payload out of `value`, leaving `.null`; see ``takeObject(_:)``.
+@inline(__always)
+func takeArray(_ value: inout JSON) -> [JSON]? {
+    guard case .array(let array) = value else { return nil }
+    value = .null
+    return array
 }

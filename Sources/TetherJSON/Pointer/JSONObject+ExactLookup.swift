@@ -4,10 +4,24 @@ extension JSONObject {
     /// The slot of the member whose key equals `key` code point for code point.
     ///
     /// `JSONObject` finds keys with Swift's `String ==` (canonical equivalence, so `"\u{E9}"` and
-    /// `"e\u{301}"` collide); RFC 6901 wants code-point equality, so the hit is re-checked on bytes.
+    /// `"e\u{301}"` collide); RFC 6901 wants code-point equality, so a hit is re-checked on bytes.
+    /// Small objects are scanned through an unsafe buffer so that probing a member does not copy
+    /// (retain and release) its value — this is the patch engine's hottest loop.
     @inline(__always)
     func exactSlot(of key: String) -> Int? {
-        guard let i = slot(of: key), sameToken(slots[i].unsafelyUnwrapped.key, key) else { return nil }
-        return i
+        if let index {
+            guard let i = index[key], sameToken(slots[i].unsafelyUnwrapped.key, key) else { return nil }
+            return i
+        }
+        let length = key.utf8.count
+        return slots.withUnsafeBufferPointer { buffer -> Int? in
+            for i in buffer.indices {
+                guard let candidate = buffer[i]?.key else { continue }
+                if sameRepresentation(candidate, key) { return i }
+                guard candidate.utf8.count == length else { continue }
+                if candidate == key { return sameToken(candidate, key) ? i : nil }
+            }
+            return nil
+        }
     }
 }

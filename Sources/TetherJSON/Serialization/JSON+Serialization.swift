@@ -1,23 +1,26 @@
 // Public face of the serializer: bytes for the wire, String for people, an append API for hot paths.
 
 extension JSON {
-    /// Appends this value's JSON text to `buffer`: the allocation-free path for framing many
-    /// values into one reused buffer.
+    /// Appends this value's JSON text to `buffer`: the path for framing many values into one
+    /// reused buffer.
     public func serialize(into buffer: inout [UInt8], options: JSONWriteOptions = []) {
-        JSONSerializer(options: options).write(self, into: &buffer)
+        var writer = ByteWriter()
+        JSONSerializer(options: options).write(self, into: &writer)
+        buffer.append(contentsOf: writer.bytes)
     }
 
     /// This value's JSON text as UTF-8 bytes.
     public func serializedBytes(options: JSONWriteOptions = []) -> [UInt8] {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(64)
-        serialize(into: &buffer, options: options)
-        return buffer
+        var writer = ByteWriter()
+        JSONSerializer(options: options).write(self, into: &writer)
+        return Array(writer.bytes)
     }
 
     /// This value's JSON text.
     public func serialized(options: JSONWriteOptions = []) -> String {
-        String(decoding: serializedBytes(options: options), as: UTF8.self)
+        var writer = ByteWriter()
+        JSONSerializer(options: options).write(self, into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 
@@ -34,9 +37,9 @@ extension JSON: CustomDebugStringConvertible {
 extension JSONNumber: CustomStringConvertible {
     /// The number as JSON writes it: `42`, `0.5`, `1e+20`.
     public var description: String {
-        var buffer: [UInt8] = []
-        JSONSerializer.write(self, into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        var writer = ByteWriter(capacity: 24)
+        JSONSerializer.write(self, into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }
 

@@ -5,6 +5,11 @@
 /// `change:attr` events in attribute order) but compare as unordered maps, and numbers compare by
 /// value, so `1 == 1.0` as RFC 6902 `test` requires.
 ///
+/// Reading and writing: ``init(parsing:options:)-([UInt8],_)`` parses strict RFC 8259 UTF-8 with
+/// typed, positioned errors (``JSONParseError``); ``serialized(options:)``,
+/// ``serializedBytes(options:)`` and ``serialize(into:options:)`` write it back (compact, pretty,
+/// sorted keys). ``init(encoding:)`` and ``decode(_:)`` bridge to `Codable` types without bytes.
+///
 /// `JSON` is a value type. To mutate deep inside a large document without copying it, use the
 /// in-place helpers (``withObject(_:)``, ``withArray(_:)``) or the JSON Patch engine, which move the
 /// payload out of the enum before mutating so that copy-on-write never triggers.

@@ -79,6 +79,46 @@ public struct JSONObject: Sendable {
         }
     }
 
+    /// Adopts members built by code (the Codable bridge) that rarely repeat a key: small objects
+    /// are checked pairwise by a cheap key fingerprint, strings are compared only on a match.
+    @usableFromInline
+    init(members entries: [Entry?]) {
+        var unique = true
+        let n = entries.count
+        if n > 1 && n <= Self.indexThreshold {
+            var prints: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &prints) { raw in
+                let fingerprints = raw.bindMemory(to: UInt64.self)
+                for i in 0..<n { fingerprints[i] = Self.fingerprint(of: entries[i].unsafelyUnwrapped.key) }
+                search: for i in 1..<n {
+                    for j in 0..<i where fingerprints[i] == fingerprints[j] || fingerprints[i] == 0 || fingerprints[j] == 0 {
+                        if entries[i].unsafelyUnwrapped.key == entries[j].unsafelyUnwrapped.key {
+                            unique = false
+                            break search
+                        }
+                    }
+                }
+            }
+        }
+        self.init(parsedMembers: entries, knownUnique: unique)
+    }
+
+    /// Length and bytes of an ASCII key folded into 64 bits; 0 ("compare in full") for keys with
+    /// non-ASCII text, which Swift compares by canonical equivalence.
+    @usableFromInline
+    static func fingerprint(of key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { bytes in
+            var h = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
+            for byte in bytes {
+                if byte >= 0x80 { return 0 }
+                h = (h ^ UInt64(byte)) &* 0x1000_0000_01B3
+            }
+            return h == 0 ? 1 : h
+        }
+    }
+
     @inlinable public var count: Int { liveCount }
     @inlinable public var isEmpty: Bool { liveCount == 0 }
 

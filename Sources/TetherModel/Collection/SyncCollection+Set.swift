@@ -21,6 +21,12 @@ extension SyncCollection {
         performSet(models.map(ModelInput.model), options: Self.setDefaults(options))
     }
 
+    /// ``set(_:options:)`` with a mix of raw attributes and model instances.
+    @discardableResult
+    public final func set(_ inputs: [ModelInput], options: SetOptions = SetOptions()) -> [SyncModel?] {
+        performSet(inputs, options: Self.setDefaults(options))
+    }
+
     /// Adds models (and merges into existing ones only with `options.merge == true`); never removes.
     @discardableResult
     public final func add(_ models: [JSON], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {

@@ -20,16 +20,16 @@ open class SyncCollection: EventEmitter {
     /// The collection's event handlers.
     public final let eventHub = EventHub()
     /// The models, in collection order.
-    public final internal(set) var models: [SyncModel] = []
+    @exclusivity(unchecked) public final internal(set) var models: [SyncModel] = []
     /// The class used to create models from raw attributes.
     public final let modelType: SyncModel.Type
     /// The sort order; `nil` keeps insertion (or `set` input) order.
     public final var comparator: Comparator?
 
     /// Id → model (ids coerced to strings as Backbone's object keys do: `2` and `"2"` are one id).
-    final var byId: [String: SyncModel] = [:]
+    @exclusivity(unchecked) final var byId: [String: SyncModel] = [:]
     /// Cid → model.
-    final var byCid: [String: SyncModel] = [:]
+    @exclusivity(unchecked) final var byCid: [String: SyncModel] = [:]
     /// The token of the bubbling handler this collection registers on each member's `all` list.
     final let bubbleToken = EventToken.next()
     /// The bubbling handler, shared by every member model.

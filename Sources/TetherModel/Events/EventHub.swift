@@ -10,11 +10,14 @@
 /// Not thread-safe by design: an emitter and its hub belong to one isolation domain.
 public final class EventHub {
     /// Slots for ``BuiltinEvent`` names; empty until the first registration.
-    var builtin: [[RegisteredHandler]] = []
-    var attributes: [String: [RegisteredHandler]] = [:]
-    var custom: [String: [RegisteredHandler]] = [:]
+    @exclusivity(unchecked) var builtin: [[RegisteredHandler]] = []
+    @exclusivity(unchecked) var attributes: [String: [RegisteredHandler]] = [:]
+    @exclusivity(unchecked) var custom: [String: [RegisteredHandler]] = [:]
     /// Number of registrations in all lists, so emitters with no listeners skip everything.
-    var handlerCount = 0
+    @exclusivity(unchecked) var handlerCount = 0
+    /// One-entry cache of `attributes` lookups (see ``dispatchAttribute(_:_:)``).
+    @exclusivity(unchecked) var cachedAttributeKey: String?
+    @exclusivity(unchecked) var cachedAttributeList: [RegisteredHandler] = []
     /// Emitters this hub's owner listens to (`listenTo`), with a registration count each.
     var listeningTo: [ObjectIdentifier: ListeningRecord] = [:]
 
@@ -37,11 +40,44 @@ public final class EventHub {
         !builtin.isEmpty && !builtin[builtinEvent.rawValue].isEmpty
     }
 
-    /// Whether a `change:<key>` event would reach anyone (its own handlers or `all`).
-    func wantsAttribute(_ key: String) -> Bool {
-        if handlerCount == 0 { return false }
-        if hasHandlers(.all) { return true }
-        return !attributes.isEmpty && attributes[key] != nil
+    /// Dispatches `change:<key>` if anyone listens (its own handlers or `all`); `makeEvent` runs
+    /// only then, so an unobserved attribute costs no event construction.
+    ///
+    /// The last attribute looked up is cached, so a hot `set` of one attribute hashes nothing.
+    func dispatchAttribute(_ key: String, _ makeEvent: () -> Event) {
+        if handlerCount == 0 { return }
+        let own: [RegisteredHandler]
+        if attributes.isEmpty {
+            own = []
+        } else if let cachedKey = cachedAttributeKey, cachedKey == key {
+            own = cachedAttributeList
+        } else {
+            own = attributes[key] ?? []
+            cachedAttributeKey = key
+            cachedAttributeList = own
+        }
+        let all = builtin.isEmpty ? [] : builtin[BuiltinEvent.all.rawValue]
+        if own.isEmpty && all.isEmpty { return }
+        let event = makeEvent()
+        if !own.isEmpty { run(own, event, key: .attribute(key)) }
+        if !all.isEmpty { run(all, event, key: .builtin(.all)) }
+    }
+
+    /// Dispatches `change` if anyone listens; `makeEvent` runs only then.
+    func dispatchChange(_ makeEvent: () -> Event) {
+        if handlerCount == 0 || builtin.isEmpty { return }
+        let own = builtin[BuiltinEvent.change.rawValue]
+        let all = builtin[BuiltinEvent.all.rawValue]
+        if own.isEmpty && all.isEmpty { return }
+        let event = makeEvent()
+        if !own.isEmpty { run(own, event, key: .builtin(.change)) }
+        if !all.isEmpty { run(all, event, key: .builtin(.all)) }
+    }
+
+    /// Forgets the cached `change:<key>` list after the attribute table changed.
+    func invalidateAttributeCache() {
+        cachedAttributeKey = nil
+        cachedAttributeList = []
     }
 
     /// Whether the built-in event would reach anyone.
@@ -54,7 +90,9 @@ public final class EventHub {
         case .builtin(let b):
             if builtin.isEmpty { builtin = Array(repeating: [], count: BuiltinEvent.allCases.count) }
             builtin[b.rawValue].append(handler)
-        case .attribute(let a): attributes[a, default: []].append(handler)
+        case .attribute(let a):
+            invalidateAttributeCache()
+            attributes[a, default: []].append(handler)
         case .custom(let c): custom[c, default: []].append(handler)
         }
         handlerCount += 1
@@ -71,8 +109,7 @@ public final class EventHub {
         var added = 0
         for name in names.eventNames {
             let handler = RegisteredHandler(
-                token: token.id, context: context, callback: callback,
-                once: once ? OnceFlag() : nil, listener: listener)
+                token: token.id, context: context, callback: callback, once: once, listener: listener)
             append(handler, to: EventKey(String(name)))
             added += 1
         }
@@ -108,7 +145,9 @@ public final class EventHub {
         if remaining.count == current.count { return }
         switch key {
         case .builtin(let b): builtin[b.rawValue] = remaining
-        case .attribute(let a): attributes[a] = remaining.isEmpty ? nil : remaining
+        case .attribute(let a):
+            invalidateAttributeCache()
+            attributes[a] = remaining.isEmpty ? nil : remaining
         case .custom(let c): custom[c] = remaining.isEmpty ? nil : remaining
         }
     }
@@ -116,14 +155,16 @@ public final class EventHub {
     /// Removes one once-handler after it fired (Backbone's once wrapper calling `off(name, once)`).
     func removeFired(_ handler: RegisteredHandler, key: EventKey) {
         let current = list(key)
-        guard let i = current.firstIndex(where: { $0.once === handler.once }) else { return }
+        guard let i = current.firstIndex(where: { $0.meta === handler.meta }) else { return }
         var remaining = current
         remaining.remove(at: i)
         handlerCount -= 1
         if let link = handler.listener { link.listener?.released(emitter: link.emitter) }
         switch key {
         case .builtin(let b): builtin[b.rawValue] = remaining
-        case .attribute(let a): attributes[a] = remaining.isEmpty ? nil : remaining
+        case .attribute(let a):
+            invalidateAttributeCache()
+            attributes[a] = remaining.isEmpty ? nil : remaining
         case .custom(let c): custom[c] = remaining.isEmpty ? nil : remaining
         }
     }
@@ -153,14 +194,15 @@ public final class EventHub {
     }
 
     func run(_ handlers: [RegisteredHandler], _ event: Event, key: EventKey) {
-        for i in handlers.indices {
-            let handler = handlers[i]
-            if let once = handler.once {
-                if once.fired { continue }
-                once.fired = true
-                removeFired(handler, key: key)
+        handlers.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                if let meta = buffer[i].meta, meta.isOnce {
+                    if meta.fired { continue }
+                    meta.fired = true
+                    removeFired(buffer[i], key: key)
+                }
+                buffer[i].callback(event)
             }
-            handler.callback(event)
         }
     }
 

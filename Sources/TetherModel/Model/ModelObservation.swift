@@ -4,17 +4,25 @@ public import Observation
 
 final class ModelObservation {
     let registrar = ObservationRegistrar()
+    /// Whether the attributes were read through an observed accessor since the last notification.
+    ///
+    /// Observation trackers are one-shot and install themselves by reading, so when nothing was
+    /// read since the last `willSet`/`didSet`, nobody can be tracking and the notification is skipped.
+    @exclusivity(unchecked) var accessed = false
     init() {}
 }
 
 extension SyncModel: Observable {
     /// Tells Observation that the attributes were read.
     final func observationAccess() {
+        observation.accessed = true
         observation.registrar.access(self, keyPath: \.attributes)
     }
 
     /// Tells Observation that the attributes changed (once per `set` that changed something).
     final func observationDidChange() {
+        guard observation.accessed else { return }
+        observation.accessed = false
         observation.registrar.willSet(self, keyPath: \.attributes)
         observation.registrar.didSet(self, keyPath: \.attributes)
     }

@@ -4,40 +4,19 @@
 /// (`index`, `changes`, `previousModels`, `validationError`); this struct carries the same fields
 /// typed, plus ``userInfo`` for your own keys. Collection calls pass their options to the merged
 /// models' `set`, so model events fired by a collection merge carry the collection's options.
+///
+/// The rarely used reference-typed fields live in one copy-on-write box, so copying default
+/// options into every event costs no reference counting.
 public struct SetOptions {
-    /// Fire no events (`changeId` still fires: collections need it to re-index).
-    public var silent: Bool
-    /// Remove the given keys instead of setting them (the values passed are ignored).
-    public var unset: Bool
-    /// Run ``SyncModel/validate(_:options:)`` first; on failure nothing is applied.
-    public var validate: Bool
-    /// Run the `parse` hook on raw input first.
-    public var parse: Bool
-    /// Collection `set`: add new models (default true for `set`, forced true for `add`).
-    public var add: Bool?
-    /// Collection `set`: remove models missing from the input (default true for `set`, false for `add`).
-    public var remove: Bool?
-    /// Collection `set`: merge input into existing models (default true for `set`, false for `add`).
-    public var merge: Bool?
-    /// Collection `set`: `false` suppresses sorting by the comparator.
-    public var sort: Bool?
-    /// Collection `set`/`add`: insert new models at this index (negative counts from the end).
-    public var at: Int?
-    /// Written by the collection: index of the model in an `add`/`remove` event.
-    public var index: Int?
-    /// Written by the collection for `update`: what the call added, removed and merged.
-    public var changes: CollectionChanges?
-    /// Written by `reset`: the models before the reset.
-    public var previousModels: [SyncModel]?
-    /// Written when validation fails: the error `validate` returned.
-    public var validationError: JSON?
-    /// Your own options, passed through to handlers untouched.
-    public var userInfo: [String: JSON]
+    /// Flags and tri-state options packed in one word, so options copy as plain bits.
+    private var bits: UInt16 = 0
+    private var atValue = Int.min
+    private var indexValue = Int.min
+    private var extras: Extras?
 
     public init(
         silent: Bool = false, unset: Bool = false, validate: Bool = false, parse: Bool = false,
-        add: Bool? = nil, remove: Bool? = nil, merge: Bool? = nil, sort: Bool? = nil, at: Int? = nil,
-        userInfo: [String: JSON] = [:]
+        add: Bool? = nil, remove: Bool? = nil, merge: Bool? = nil, sort: Bool? = nil, at: Int? = nil
     ) {
         self.silent = silent
         self.unset = unset
@@ -48,20 +27,134 @@ public struct SetOptions {
         self.merge = merge
         self.sort = sort
         self.at = at
-        self.index = nil
-        self.changes = nil
-        self.previousModels = nil
-        self.validationError = nil
+    }
+
+    private func flag(_ bit: UInt16) -> Bool { bits & bit != 0 }
+    private mutating func setFlag(_ bit: UInt16, _ on: Bool) { if on { bits |= bit } else { bits &= ~bit } }
+    private func triState(_ shift: UInt16) -> Bool? {
+        switch (bits >> shift) & 3 {
+        case 1: return false
+        case 2: return true
+        default: return nil
+        }
+    }
+    private mutating func setTriState(_ shift: UInt16, _ value: Bool?) {
+        bits &= ~(3 << shift)
+        if let value { bits |= (value ? 2 : 1) << shift }
+    }
+
+    /// Fire no events (`changeId` still fires: collections need it to re-index).
+    public var silent: Bool {
+        get { flag(1) }
+        set { setFlag(1, newValue) }
+    }
+    /// Remove the given keys instead of setting them (the values passed are ignored).
+    public var unset: Bool {
+        get { flag(2) }
+        set { setFlag(2, newValue) }
+    }
+    /// Run ``SyncModel/validate(_:options:)`` first; on failure nothing is applied.
+    public var validate: Bool {
+        get { flag(4) }
+        set { setFlag(4, newValue) }
+    }
+    /// Run the `parse` hook on raw input first.
+    public var parse: Bool {
+        get { flag(8) }
+        set { setFlag(8, newValue) }
+    }
+    /// Collection `set`: add new models (default true for `set`, forced true for `add`).
+    public var add: Bool? {
+        get { triState(4) }
+        set { setTriState(4, newValue) }
+    }
+    /// Collection `set`: remove models missing from the input (default true for `set`, false for `add`).
+    public var remove: Bool? {
+        get { triState(6) }
+        set { setTriState(6, newValue) }
+    }
+    /// Collection `set`: merge input into existing models (default true for `set`, false for `add`).
+    public var merge: Bool? {
+        get { triState(8) }
+        set { setTriState(8, newValue) }
+    }
+    /// Collection `set`: `false` suppresses sorting by the comparator.
+    public var sort: Bool? {
+        get { triState(10) }
+        set { setTriState(10, newValue) }
+    }
+    /// Collection `set`/`add`: insert new models at this index (negative counts from the end).
+    public var at: Int? {
+        get { atValue == Int.min ? nil : atValue }
+        set { atValue = newValue ?? Int.min }
+    }
+    /// Written by the collection: index of the model in an `add`/`remove` event.
+    public var index: Int? {
+        get { indexValue == Int.min ? nil : indexValue }
+        set { indexValue = newValue ?? Int.min }
+    }
+
+    /// Options carrying your own keys.
+    public init(silent: Bool = false, userInfo: [String: JSON]) {
+        self.init(silent: silent)
         self.userInfo = userInfo
     }
 
-    /// Options with only `silent` set, the most common case.
+    /// Options with only `silent` set, the most common non-default case.
     public static var silent: SetOptions { SetOptions(silent: true) }
+
+    /// Written by the collection for `update`: what the call added, removed and merged.
+    public var changes: CollectionChanges? {
+        get { extras?.changes }
+        set { mutableExtras().changes = newValue }
+    }
+
+    /// Written by `reset`: the models before the reset.
+    public var previousModels: [SyncModel]? {
+        get { extras?.previousModels }
+        set { mutableExtras().previousModels = newValue }
+    }
+
+    /// Written when validation fails: the error `validate` returned.
+    public var validationError: JSON? {
+        get { extras?.validationError }
+        set { mutableExtras().validationError = newValue }
+    }
+
+    /// Your own options, passed through to handlers untouched.
+    public var userInfo: [String: JSON] {
+        get { extras?.userInfo ?? [:] }
+        set { mutableExtras().userInfo = newValue }
+    }
 
     /// A user key, for handlers: `options["source"]`.
     public subscript(key: String) -> JSON? {
-        get { userInfo[key] }
-        set { userInfo[key] = newValue }
+        get { extras?.userInfo[key] }
+        set { mutableExtras().userInfo[key] = newValue }
+    }
+
+    private mutating func mutableExtras() -> Extras {
+        if let extras, isKnownUniquelyReferenced(&self.extras) { return extras }
+        let copy = extras.map { $0.copy() } ?? Extras()
+        extras = copy
+        return copy
+    }
+
+    /// The reference-typed fields, shared between copies until one is written.
+    private final class Extras {
+        var changes: CollectionChanges?
+        var previousModels: [SyncModel]?
+        var validationError: JSON?
+        var userInfo: [String: JSON] = [:]
+
+        func copy() -> Extras {
+            let other = Extras()
+            other.changes = changes
+            other.previousModels = previousModels
+            other.validationError = validationError
+            other.userInfo = userInfo
+            return other
+        }
     }
 }
 

@@ -12,13 +12,13 @@ extension SyncModel {
         let silent = options.silent
         let wasChanging = isChanging
         isChanging = true
-        if !wasChanging { records.removeAll(keepingCapacity: true) }
+        if !wasChanging { resetRecords() }
 
         let base = changedStack.count
         var touchedId = false
         var mutated = false
         for (key, value) in attrs {
-            if !touchedId && key == idAttribute { touchedId = true }
+            if !touchedId && isIdAttribute(key) { touchedId = true }
             let changed = unset ? remove(key) : write(key, value)
             if changed {
                 changedStack.append(key)
@@ -34,28 +34,53 @@ extension SyncModel {
             if id != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
         }
         if !silent {
-            if end > base { pending = options }
+            if end > base { markPending(options, outermost: !wasChanging) }
             var i = base
             while i < end {
                 let key = changedStack[i]
-                if eventHub.wantsAttribute(key) {
-                    eventHub.dispatch(
-                        .changeAttribute(self, key: key, value: storage[key], options), key: .attribute(key))
-                }
+                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
                 i += 1
             }
         }
-        changedStack.removeSubrange(base..<changedStack.count)
+        if changedStack.count > base { changedStack.removeLast(changedStack.count - base) }
         if wasChanging { return true }
-        if !silent {
-            while let options = pending {
-                pending = nil
-                if eventHub.wants(.change) { eventHub.dispatch(.change(self, options), builtin: .change) }
-            }
-        }
+        if !options.silent { fireChangeLoop(options) }
         pending = nil
+        pendingIsOwn = false
         isChanging = false
         return true
+    }
+
+    /// `key == idAttribute`, with a cheap length check first (unequal small strings take String's slow path).
+    final func isIdAttribute(_ key: String) -> Bool {
+        key.utf8.count == idAttribute.utf8.count && key == idAttribute
+    }
+
+    /// Backbone's `_pending = options`. The outermost call's own options are not copied: a flag
+    /// says "the options of the call now running the change loop".
+    final func markPending(_ options: SetOptions, outermost: Bool) {
+        if outermost {
+            pendingIsOwn = true
+            pending = nil
+        } else {
+            pendingIsOwn = false
+            pending = options
+        }
+    }
+
+    /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
+    final func fireChangeLoop(_ own: SetOptions) {
+        while true {
+            if let options = pending {
+                pending = nil
+                eventHub.dispatchChange { .change(self, options) }
+            } else if pendingIsOwn {
+                pendingIsOwn = false
+                eventHub.dispatchChange { .change(self, own) }
+            } else {
+                return
+            }
+        }
     }
 
     /// Writes `value` for `key` in place; records the old value on the first change. Returns
@@ -82,16 +107,21 @@ extension SyncModel {
     }
 
     /// Updates the change record of `key` after its value went from `old` to `new`.
-    final func track(_ key: String, old: JSON?, new: JSON?) {
-        var i = records.count - 1
+    final func track(_ key: String, old: consuming JSON?, new: JSON?) {
+        if liveRecords == 0 {
+            // First change of this outermost set (the hot case): no lookup needed.
+            appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
+            return
+        }
+        var i = liveRecords - 1
         while i >= 0 {
             if records[i].key == key {
-                let isChanged = records[i].previous != new
+                let isChanged = !Self.same(records[i].previous, new)
                 if isChanged && !records[i].isChanged {
                     // Backbone deletes and re-adds the key in `changed`, moving it to the end.
                     var record = records.remove(at: i)
                     record.isChanged = true
-                    records.append(record)
+                    records.insert(record, at: liveRecords - 1)
                 } else {
                     records[i].isChanged = isChanged
                 }
@@ -99,7 +129,32 @@ extension SyncModel {
             }
             i -= 1
         }
-        records.append(ChangeRecord(key: key, previous: old, isChanged: true))
+        appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
+    }
+
+    final func appendRecord(_ record: consuming ChangeRecord) {
+        if liveRecords < records.count {
+            records[liveRecords] = record
+        } else {
+            records.append(record)
+        }
+        liveRecords += 1
+    }
+
+    /// Equality of optional JSON values (absent equals only absent) without copying them.
+    static func same(_ a: JSON?, _ b: JSON?) -> Bool {
+        if let a {
+            if let b { return a == b }
+            return false
+        }
+        return b == nil
+    }
+
+    /// Starts a new outermost `set`: forgets `changed` and the previous values. Slots are reused
+    /// (a few stale ones are kept to avoid reallocating; larger leftovers are released).
+    final func resetRecords() {
+        if records.count > 8 { records.removeSubrange(8...) }
+        liveRecords = 0
     }
 
     /// Backbone's `_validate`: runs `validate` on the attributes as they would be after the set.
@@ -128,5 +183,41 @@ extension SyncModel {
         var options = options
         options.validate = true
         return checkValidity(storage, options: options)
+    }
+}
+
+extension SyncModel {
+    /// `set` of one attribute: the same algorithm as ``applySet(_:options:)`` without the key loop,
+    /// so the hot path keeps no list of changed keys.
+    final func applySingle(_ key: String, _ value: JSON, options: SetOptions) -> Bool {
+        if options.validate && !passesValidation(CollectionOfOne((key: key, value: value)), options: options) {
+            return false
+        }
+        let wasChanging = isChanging
+        isChanging = true
+        if !wasChanging { resetRecords() }
+        let changed = options.unset ? remove(key) : write(key, value)
+        if changed { observationDidChange() }
+        let isId = isIdAttribute(key)
+        if isId {
+            let previousId = id
+            id = storage[idAttribute]
+            if id != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
+        }
+        if !options.silent && changed {
+            markPending(options, outermost: !wasChanging)
+            if isId {
+                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
+            } else {
+                // Nothing ran since the write, so the stored value is the one just written.
+                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: options.unset ? nil : value, options) }
+            }
+        }
+        if wasChanging { return true }
+        if !options.silent { fireChangeLoop(options) }
+        pending = nil
+        pendingIsOwn = false
+        isChanging = false
+        return true
     }
 }

@@ -23,7 +23,7 @@ open class SyncModel: EventEmitter {
     /// The model's id: refreshed from ``idAttribute`` whenever a `set` includes that key.
     ///
     /// Assigning it directly is allowed (as in Backbone) and lasts until a `set` touches the id attribute.
-    public final var id: JSON?
+    @exclusivity(unchecked) public final var id: JSON?
     /// The collection that owns the model: the first collection it was added to (held weakly).
     public final internal(set) weak var collection: SyncCollection?
     /// The error returned by the last validation that ran, `nil` if it passed.
@@ -35,15 +35,19 @@ open class SyncModel: EventEmitter {
         return storage
     }
 
-    final var storage: JSONObject
+    @exclusivity(unchecked) final var storage: JSONObject
     /// Keys touched since the outermost `set` began (Backbone's `changed` and `_previousAttributes`).
-    final var records: [ChangeRecord] = []
+    @exclusivity(unchecked) final var records: [ChangeRecord] = []
+    /// Records `0..<liveRecords` are current; later slots are spare capacity from earlier sets.
+    @exclusivity(unchecked) final var liveRecords = 0
     /// Whether a `set` is in progress (Backbone's `_changing`).
-    final var isChanging = false
+    @exclusivity(unchecked) final var isChanging = false
     /// Options of the latest nested `set` that changed something (Backbone's `_pending`).
-    final var pending: SetOptions?
+    @exclusivity(unchecked) final var pending: SetOptions?
+    /// Whether the outermost `set`'s own options are pending (saves copying them).
+    @exclusivity(unchecked) final var pendingIsOwn = false
     /// Keys changed by the `set` calls on the stack, each call owning a suffix.
-    final var changedStack: [String] = []
+    @exclusivity(unchecked) final var changedStack: [String] = []
     /// Observation support (see `SyncModel+Observation.swift`).
     final let observation = ModelObservation()
 
@@ -72,7 +76,7 @@ open class SyncModel: EventEmitter {
             attrs = merged
         }
         applySet(attrs, options: options)
-        for i in records.indices { records[i].isChanged = false }
+        for i in 0..<liveRecords { records[i].isChanged = false }
     }
 
     /// Convenience: a model from a JSON value that must be an object.
@@ -126,7 +130,7 @@ open class SyncModel: EventEmitter {
     /// - Returns: `false` if validation was requested and failed (nothing is applied).
     @discardableResult
     public final func set(_ key: String, _ value: JSON, options: SetOptions = SetOptions()) -> Bool {
-        applySet(CollectionOfOne((key: key, value: value)), options: options)
+        applySingle(key, value, options: options)
     }
 
     /// Sets several attributes at once; `change:<key>` events fire in the order of `attributes`,
@@ -141,7 +145,7 @@ open class SyncModel: EventEmitter {
     public final func unset(_ key: String, options: SetOptions = SetOptions()) -> Bool {
         var options = options
         options.unset = true
-        return applySet(CollectionOfOne((key: key, value: JSON.null)), options: options)
+        return applySingle(key, .null, options: options)
     }
 
     /// Removes every attribute (the id too, firing `changeId`).

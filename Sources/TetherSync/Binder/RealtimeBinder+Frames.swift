@@ -85,6 +85,7 @@ extension RealtimeBinder {
         case .error(let error):
             emit(.error(.server(code: error.code, message: error.message)))
         case .close(let close):
+            closeHint = close.retryAfterMilliseconds
             if close.isFatal {
                 fatalClose = TransportCloseReason(
                     code: close.code, message: close.reason ?? "",

@@ -59,6 +59,7 @@ extension RealtimeBinder {
         let sender = FrameSender(connection: connection)
         self.sender = sender
         fatalClose = nil
+        closeHint = nil
         for name in order {
             mirrors[name]?.isSynced = false
             mirrors[name]?.resyncPending = false
@@ -85,6 +86,10 @@ extension RealtimeBinder {
         }
         flushEvents()
         saveIfNeeded()
+        // A `close` frame's retry hint counts when the transport itself reported none.
+        if reason.retryAfterMilliseconds == nil, let hint = closeHint {
+            reason.retryAfterMilliseconds = Int(clamping: hint)
+        }
         self.sender = nil
         self.connection = nil
         await sender.finish()

@@ -94,6 +94,8 @@ open class RealtimeBinder: EventEmitter {
     /// Model ids changed by the frames of the current batch, per collection, flushed as events.
     var dirty: [String: [String]] = [:]
     var fatalClose: TransportCloseReason?
+    /// The `retryAfter` of the server's last `close` frame on this connection.
+    var closeHint: UInt64?
     var needsSave = false
     var observers: [(id: Int, handler: (BinderEvent) -> Void)] = []
     var nextObserverID = 0

@@ -36,7 +36,10 @@ extension SyncCollection: RealtimeBindable {
         case (true, true):
             return
         case (false, true):
-            _ = try? set(upserts, options: SetOptions(remove: false, merge: true, userInfo: options.userInfo))
+            var merging = options
+            merging.remove = false
+            merging.merge = true
+            _ = try? set(upserts, options: merging)
         case (true, false):
             remove(removals, options: options)
         case (false, false):
@@ -56,7 +59,10 @@ extension SyncCollection: RealtimeBindable {
                 placed.insert(id)
             }
             for upsert in upserts where !placed.contains(upsert[idKey]?.stringValue ?? "") { list.append(upsert) }
-            _ = try? set(list, options: SetOptions(remove: true, merge: true, userInfo: options.userInfo))
+            var replacing = options
+            replacing.remove = true
+            replacing.merge = true
+            _ = try? set(list, options: replacing)
         }
     }
 

@@ -16,16 +16,25 @@ public final class ReplaySession {
 
     /// - Parameters:
     ///   - store: persist the binder's state there (to replay agent restarts); `nil` keeps it in memory.
-    public init(transcript: Transcript, store: BinderStore? = nil) throws(RealtimeBinder.SetupError) {
+    ///   - stepTimeoutMilliseconds: how long an `out` or `local` step waits for the client (real time).
+    ///   - configure: adjusts the binder's options (outbox limit, reconnect policy) before it is created.
+    public init(
+        transcript: Transcript,
+        store: BinderStore? = nil,
+        stepTimeoutMilliseconds: UInt64 = 5_000,
+        configure: ((inout RealtimeBinder.Options) -> Void)? = nil
+    ) throws(RealtimeBinder.SetupError) {
         self.transcript = transcript
-        transport = ReplayTransport(transcript: transcript)
-        binder = try RealtimeBinder(options: RealtimeBinder.Options(
+        transport = ReplayTransport(transcript: transcript, stepTimeoutMilliseconds: stepTimeoutMilliseconds)
+        var options = RealtimeBinder.Options(
             clientID: transcript.header.client,
             clock: transport.clock,
             reconnect: ReconnectPolicy(initialDelayMilliseconds: 100, maximumDelayMilliseconds: 5_000),
             jitterSeed: 1,
             store: store
-        ))
+        )
+        configure?(&options)
+        binder = try RealtimeBinder(options: options)
         var collections: [String: SyncCollection] = [:]
         for name in transcript.header.collections { collections[name] = SyncCollection() }
         self.collections = collections
@@ -74,7 +83,16 @@ public final class ReplaySession {
             }
             states[name] = .object(models)
             cursors[name] = binder.cursor(of: name).map { ["epoch": .string($0.epoch), "seq": .int(Int64($0.seq))] } ?? .null
-            if let visible = binder.state(of: name), visible != .object(models) {
+            // The collection's models carry their id attribute even when the wire value lacks it.
+            let idKey = collections[name]!.modelType.idAttribute
+            var shown = binder.state(of: name)?.objectValue ?? [:]
+            for (id, model) in shown {
+                if case .object(var attributes) = model, attributes[idKey] == nil {
+                    attributes[idKey] = .string(id)
+                    shown[id] = .object(attributes)
+                }
+            }
+            if let visible = binder.state(of: name), shown != models {
                 divergent.append("collection \(name) shows \(JSON.object(models).serialized(options: [.sortedKeys])) but the binder's visible state is \(visible.serialized(options: [.sortedKeys]))")
             }
         }
@@ -121,9 +139,14 @@ public final class ReplaySession {
         var o: JSONObject = ["source": .string(name), "event": .string(event.name)]
         if let model = event.model { o["id"] = model.id ?? .string(model.cid) }
         switch event {
-        case .changeAttribute(_, _, let value, _):
-            o["value"] = value ?? .null
-            if value == nil { o["unset"] = true }
+        case .changeAttribute(let model, let key, let value, _):
+            // An unset attribute is absent from the model (whatever `value` the event carries).
+            if model.has(key) {
+                o["value"] = value ?? .null
+            } else {
+                o["value"] = .null
+                o["unset"] = true
+            }
         case .update(_, let options):
             let changes = options.changes
             o["added"] = .array((changes?.added ?? []).map { $0.id ?? .string($0.cid) })

@@ -56,6 +56,10 @@ public final class ReplayTransport: Transport {
 
     public func connect(_ handshake: TransportHandshake) async throws(TransportError) -> any TransportConnection {
         let outcome: Result<Int, TransportError> = state.withLock { state in
+            // Time recorded before a connect is the client's own backoff, which it has just slept.
+            while state.position < transcript.entries.count, case .delay = transcript.entries[state.position] {
+                state.position += 1
+            }
             guard state.position < transcript.entries.count else {
                 finish(&state)
                 return .failure(.unavailable("replay transcript finished"))

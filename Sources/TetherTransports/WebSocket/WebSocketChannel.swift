@@ -8,9 +8,11 @@ struct WebSocketRawMessage: Sendable, Equatable {
 
 /// Where a channel hands its output: one batch of messages per socket read, then one close.
 struct WebSocketChannelSink: Sendable {
-    /// Returns false when the consumer's buffer is full; the channel then fails the connection with 1008.
+    /// Returns false when the consumer is too far behind: the channel stops reading until ``WebSocketChannel/resumeReading()``.
     var deliver: @Sendable ([WebSocketRawMessage]) -> Bool
     var finish: @Sendable (WebSocketCloseInfo) -> Void
+    /// Called once with the running channel (to wire up ``WebSocketChannel/resumeReading()``).
+    var attached: @Sendable (WebSocketChannel) -> Void
 }
 
 /// The I/O engine of one open WebSocket connection.
@@ -33,6 +35,8 @@ final class WebSocketChannel: @unchecked Sendable {
     private var readSource: (any DispatchSourceRead)?
     private var writeSource: (any DispatchSourceWrite)?
     private var writeSourceRunning = false
+    /// The read source is suspended because the consumer is behind (backpressure).
+    private var readPaused = false
     private var liveSources = 0
     private var outbound: [UInt8] = []
     private var outboundStart = 0
@@ -123,6 +127,15 @@ final class WebSocketChannel: @unchecked Sendable {
         }
     }
 
+    /// Restarts reading after backpressure paused it (any thread).
+    func resumeReading() {
+        queue.async { [self] in
+            guard readPaused, !finished else { return }
+            unpauseReading()
+            readAvailable()
+        }
+    }
+
     /// Starts the closing handshake without waiting (used when the owner goes away).
     func closeSoon(code: UInt16) {
         queue.async { [self] in startClose(code: code, reason: "") }
@@ -153,11 +166,17 @@ final class WebSocketChannel: @unchecked Sendable {
 
     private func sendClose(code: UInt16?, reason: String) {
         closeSent = true
+        // From now on inbound data is dropped, not delivered: read again so the server's close is seen.
+        if readPaused {
+            unpauseReading()
+            queue.async { [self] in readAvailable() }
+        }
         writeFrame(.close, WebSocketFrameEncoder.closePayload(code: code, reason: reason))
         startCloseTimer()
     }
 
     private func readAvailable() {
+        guard !readPaused else { return }
         var rounds = 0
         while !finished, rounds < 64 {
             rounds += 1
@@ -179,7 +198,7 @@ final class WebSocketChannel: @unchecked Sendable {
         }
         deliverBatch()
         // Yield the queue to writes, then continue: bounded work per callback, nothing left behind in TLS.
-        if !finished { queue.async { [self] in readAvailable() } }
+        if !finished, !readPaused { queue.async { [self] in readAvailable() } }
     }
 
     private func processReader() {
@@ -228,9 +247,16 @@ final class WebSocketChannel: @unchecked Sendable {
         guard !batch.isEmpty else { return }
         let messages = batch
         batch.removeAll(keepingCapacity: true)
-        if !sink.deliver(messages), !closeSent {
-            fail(WebSocketFailure(code: WebSocketCloseCode.policyViolation, reason: "receive buffer overflow"))
+        if !sink.deliver(messages), !closeSent, !finished, let readSource, !readPaused {
+            readSource.suspend()
+            readPaused = true
         }
+    }
+
+    private func unpauseReading() {
+        guard readPaused else { return }
+        readPaused = false
+        readSource?.resume()
     }
 
     private func flush() {
@@ -302,6 +328,7 @@ final class WebSocketChannel: @unchecked Sendable {
         }
         closeTimer?.cancel()
         closeTimer = nil
+        unpauseReading()  // a suspended source must be resumed before it can be cancelled and released
         readSource?.cancel()
         if let writeSource {
             if !writeSourceRunning { writeSource.resume() }

@@ -13,9 +13,12 @@ import Dispatch
 /// for await message in socket.messages { print(message) }
 /// print(socket.closeInfo ?? "open")
 /// ```
+///
+/// Keep the client alive while you use the connection: releasing it starts a close with 1001 (going away).
 public final class WebSocketClient: Sendable {
     /// Complete inbound messages in arrival order; the stream finishes when the connection ends
-    /// (then ``closeInfo`` says why).
+    /// (then ``closeInfo`` says why). One consumer. When it falls ``WebSocketOptions/receiveBufferMessages``
+    /// behind, the client stops reading the socket until it catches up (TCP backpressure, nothing dropped).
     public let messages: AsyncStream<WebSocketMessage>
     /// The subprotocol the server selected from ``WebSocketOptions/subprotocols``, if any.
     public var subprotocol: String? { channel.subprotocol }
@@ -35,21 +38,17 @@ public final class WebSocketClient: Sendable {
     ///
     /// - Throws: ``WebSocketError`` for a bad URL, an unreachable host, a TLS or handshake failure, or a timeout.
     public static func connect(to url: String, options: WebSocketOptions = WebSocketOptions()) async throws(WebSocketError) -> WebSocketClient {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: WebSocketMessage.self,
-            bufferingPolicy: .bufferingOldest(max(options.receiveBufferMessages, 1))
-        )
+        let inbox = WebSocketInbox<WebSocketMessage>(capacity: options.receiveBufferMessages)
         let sink = WebSocketChannelSink(
             deliver: { batch in
-                for message in batch {
-                    let element: WebSocketMessage = message.isText
-                        ? .text(String(decoding: message.bytes, as: UTF8.self)) : .binary(message.bytes)
-                    if case .dropped = continuation.yield(element) { return false }
-                }
-                return true
+                inbox.push(batch.map { message in
+                    message.isText ? .text(String(decoding: message.bytes, as: UTF8.self)) : .binary(message.bytes)
+                })
             },
-            finish: { _ in continuation.finish() }
+            finish: { _ in inbox.finish() },
+            attached: { channel in inbox.onResume { [weak channel] in channel?.resumeReading() } }
         )
+        let stream = AsyncStream(unfolding: { await inbox.next() })
         let channel = try await open(url, options: options, sink: sink)
         return WebSocketClient(channel: channel, messages: stream)
     }
@@ -100,6 +99,7 @@ public final class WebSocketClient: Sendable {
                         let channel = WebSocketChannel(
                             queue: queue, stream: stream, subprotocol: accepted.subprotocol, options: options, sink: sink
                         )
+                        sink.attached(channel)
                         channel.start(leftover: accepted.leftover)
                         return channel
                     } catch {

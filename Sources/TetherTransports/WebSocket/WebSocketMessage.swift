@@ -13,7 +13,7 @@ public struct WebSocketCloseInfo: Sendable, Equatable {
         case client
         /// The server sent a close frame first.
         case server
-        /// This client failed the connection because the server broke the protocol (code 1002, 1007, 1008, 1009).
+        /// This client failed the connection because the server broke the protocol (code 1002, 1007 or 1009).
         case protocolFailure
         /// The TCP connection dropped, or a close timeout expired, without a complete close handshake.
         case transport

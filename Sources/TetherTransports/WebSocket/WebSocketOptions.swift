@@ -1,13 +1,13 @@
 /// Limits, timeouts and handshake extras for one ``WebSocketClient`` connection.
 ///
-/// Every buffer is bounded by default so that a misbehaving server cannot exhaust memory: a message over
-/// ``maxMessageSize`` closes the connection with 1009, a consumer that falls more than
-/// ``receiveBufferMessages`` messages behind closes it with 1008, and sends beyond ``sendBufferLimit``
-/// unflushed bytes are refused.
+/// Every buffer is bounded so that a misbehaving server cannot exhaust memory: a message over
+/// ``maxMessageSize`` closes the connection with 1009, a consumer that falls ``receiveBufferMessages``
+/// messages behind pauses reading from the socket (backpressure) until it catches up, and sends beyond
+/// ``sendBufferLimit`` unflushed bytes are refused.
 public struct WebSocketOptions: Sendable {
     /// Largest inbound (and outbound) message in bytes.
     public var maxMessageSize: Int
-    /// Messages delivered but not yet consumed from ``WebSocketClient/messages`` before the client gives up.
+    /// Messages delivered but not yet consumed from ``WebSocketClient/messages`` before reading pauses.
     public var receiveBufferMessages: Int
     /// Bytes queued for the socket but not yet written before `send` fails with ``WebSocketError/sendBufferFull(limit:)``.
     public var sendBufferLimit: Int

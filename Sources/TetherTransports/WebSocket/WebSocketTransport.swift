@@ -73,7 +73,12 @@ public struct WebSocketTransport: Transport {
         } catch {
             throw Self.transportError(error)
         }
-        try await connection.send([handshake.hello])
+        do {
+            try await connection.send([handshake.hello])
+        } catch {
+            await connection.close()
+            throw error
+        }
         return connection
     }
 

@@ -1,7 +1,7 @@
 /// One open ``WebSocketTransport`` connection: inbound text messages batched per read, then `.closed`.
 final class WebSocketTransportConnection: TransportConnection, @unchecked Sendable {
     let inbound: AsyncStream<TransportInbound>
-    private let continuation: AsyncStream<TransportInbound>.Continuation
+    private let inbox: WebSocketInbox<TransportInbound>
     private let metrics: TransportMetrics
     /// Set once, right after the handshake, before any use by the binder.
     private let channelBox = LockedValue<WebSocketChannel?>(nil)
@@ -9,17 +9,16 @@ final class WebSocketTransportConnection: TransportConnection, @unchecked Sendab
     private let retryHint = LockedValue<Int?>(nil)
 
     init(bufferLimit: Int, metrics: TransportMetrics) {
-        (inbound, continuation) = AsyncStream.makeStream(
-            of: TransportInbound.self,
-            bufferingPolicy: .bufferingOldest(max(bufferLimit, 1) + 2)
-        )
+        let inbox = WebSocketInbox<TransportInbound>(capacity: bufferLimit)
+        self.inbox = inbox
+        inbound = AsyncStream(unfolding: { await inbox.next() })
         self.metrics = metrics
     }
 
     /// Where the channel delivers: text messages become frames; the close becomes `.closed`.
     var sink: WebSocketChannelSink {
         WebSocketChannelSink(
-            deliver: { [continuation, metrics, retryHint] batch in
+            deliver: { [inbox, metrics, retryHint] batch in
                 var frames: [[UInt8]] = []
                 frames.reserveCapacity(batch.count)
                 var bytes = 0
@@ -30,19 +29,18 @@ final class WebSocketTransportConnection: TransportConnection, @unchecked Sendab
                 }
                 metrics.bytesReceived?(.webSocket, bytes)
                 guard !frames.isEmpty else { return true }
-                // The last slot is kept for `.closed`: a full buffer fails the connection without losing it.
-                switch continuation.yield(.frames(frames)) {
-                case .enqueued(let remaining): return remaining > 1
-                case .dropped, .terminated: return false
-                @unknown default: return false
-                }
+                return inbox.push([.frames(frames)])
             },
-            finish: { [continuation, retryHint] info in
-                continuation.yield(.closed(Self.closeReason(info, retryHint: retryHint.get())))
-                continuation.finish()
-            }
+            finish: { [inbox, retryHint] info in
+                inbox.push([.closed(Self.closeReason(info, retryHint: retryHint.get()))])
+                inbox.finish()
+            },
+            attached: { [inbox] channel in inbox.onResume { [weak channel] in channel?.resumeReading() } }
         )
     }
+
+    /// A connection the binder dropped without closing still says goodbye (1001), bounded by the close timeout.
+    deinit { channelBox.get()?.closeSoon(code: WebSocketCloseCode.goingAway) }
 
     func attach(_ channel: WebSocketChannel) {
         channelBox.set(channel)
@@ -71,11 +69,7 @@ final class WebSocketTransportConnection: TransportConnection, @unchecked Sendab
         case .server:
             return TransportCloseReason(code: "server-closed", message: detail, retryAfterMilliseconds: hint)
         case .protocolFailure:
-            let code = switch info.code {
-            case WebSocketCloseCode.messageTooBig: "message-too-large"
-            case WebSocketCloseCode.policyViolation: "receive-overflow"
-            default: "protocol-error"
-            }
+            let code = info.code == WebSocketCloseCode.messageTooBig ? "message-too-large" : "protocol-error"
             return TransportCloseReason(code: code, message: detail, retryAfterMilliseconds: hint)
         case .transport:
             return TransportCloseReason(code: "error", message: detail, retryAfterMilliseconds: hint)

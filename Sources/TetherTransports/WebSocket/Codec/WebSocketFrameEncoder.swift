@@ -28,12 +28,27 @@ enum WebSocketFrameEncoder {
             output.append(contentsOf: payload)
             return
         }
-        let key = [UInt8(maskKey >> 24), UInt8(maskKey >> 16 & 0xFF), UInt8(maskKey >> 8 & 0xFF), UInt8(maskKey & 0xFF)]
-        output.append(contentsOf: key)
-        var index = 0
-        for byte in payload {
-            output.append(byte ^ key[index & 3])
-            index &+= 1
+        let k0 = UInt8(maskKey >> 24), k1 = UInt8(maskKey >> 16 & 0xFF), k2 = UInt8(maskKey >> 8 & 0xFF), k3 = UInt8(maskKey & 0xFF)
+        output.append(k0)
+        output.append(k1)
+        output.append(k2)
+        output.append(k3)
+        let start = output.count
+        output.append(contentsOf: payload)
+        output.withUnsafeMutableBufferPointer { buffer in
+            var index = start
+            let end = buffer.count
+            while index + 4 <= end {
+                buffer[index] ^= k0
+                buffer[index + 1] ^= k1
+                buffer[index + 2] ^= k2
+                buffer[index + 3] ^= k3
+                index += 4
+            }
+            // At most three bytes remain.
+            if index < end { buffer[index] ^= k0 }
+            if index + 1 < end { buffer[index + 1] ^= k1 }
+            if index + 2 < end { buffer[index + 2] ^= k2 }
         }
     }
 

@@ -12,8 +12,8 @@ enum TCPSocket {
     static func connect(host: String, port: UInt16, deadline: ContinuousClock.Instant) throws(WebSocketError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        #if canImport(Darwin)
-        hints.ai_socktype = SOCK_STREAM
+        #if canImport(Darwin) || canImport(Musl)
+        hints.ai_socktype = Int32(SOCK_STREAM)
         #else
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #endif

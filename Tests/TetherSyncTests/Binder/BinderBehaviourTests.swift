@@ -1,0 +1,75 @@
+import Testing
+import TetherSync
+
+@Suite @MainActor struct BinderBehaviourTests {
+    typealias B = TranscriptBuilder
+
+    @Test func aFullOutboxRollsTheWriteBack() async throws {
+        var b = B()
+        b.start(state: ["t1": ["id": "t1", "n": 0]])
+        b.local(.set, "t1", ["n": 1])
+        b.out(["type": "mutate", "mutation": 1])
+        b.local(.set, "t1", ["n": 2])  // the outbox holds one mutation: refused, rolled back
+        let session = try ReplaySession(transcript: b.transcript) { $0.maximumOutbox = 1 }
+        let result = await session.run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        #expect(result.pendingWrites == 1)
+        #expect(result.state == ["todos": ["t1": ["id": "t1", "n": 1]]])
+        #expect(result.events.contains { $0["event"] == "error" && $0["error"] == "local-write" })
+        #expect(session.collections["todos"]?.get("t1")?.get("n") == 1)
+    }
+
+    @Test func aCloseFramesRetryHintDelaysTheReconnect() async throws {
+        var b = B()
+        b.start(state: [:])
+        b.inn(["type": "close", "code": "overloaded", "retryAfter": 7_000])
+        b.add(.disconnect(TransportCloseReason(code: "error")))  // the transport gives no hint itself
+        b.connect()
+        b.hello(["todos": ["epoch": "e1", "seq": 0]])
+        let result = await (try ReplaySession(transcript: b.transcript)).run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        let reconnecting = result.events.first { $0["event"] == "reconnecting" }
+        #expect((reconnecting?["delay"]?.intValue ?? 0) >= 7_000)
+    }
+
+    @Test func aFatalCloseStopsTheBinder() async throws {
+        var b = B()
+        b.start(state: [:])
+        b.inn(["type": "close", "code": "unauthorized", "reason": "token expired"])
+        b.add(.disconnect(TransportCloseReason(code: "error")))
+        let session = try ReplaySession(transcript: b.transcript)
+        let result = await session.run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        #expect(result.events.last == ["source": "binder", "event": "closed", "code": "unauthorized"])
+        #expect(!result.events.contains { $0["event"] == "reconnecting" })
+        #expect(session.binder.phase == .closed)
+    }
+
+    @Test func backoffIsFullJitterWithinTheBoundAndHonoursHints() {
+        let policy = ReconnectPolicy(initialDelayMilliseconds: 100, maximumDelayMilliseconds: 1_000)
+        #expect((0..<6).map { policy.bound(forAttempt: $0) } == [100, 200, 400, 800, 1_000, 1_000])
+        var rng = SeededGenerator(seed: 42)
+        var seen = Set<UInt64>()
+        for attempt in 0..<200 {
+            let delay = policy.delay(forAttempt: attempt % 5, using: &rng)
+            #expect(delay <= policy.bound(forAttempt: attempt % 5))
+            seen.insert(delay)
+        }
+        #expect(seen.count > 50)  // jittered, not a fixed schedule
+        #expect(policy.delay(forAttempt: 0, hint: 5_000, using: &rng) == 5_000)
+    }
+
+    @Test func anAckForAnotherClientOrAnUnknownMutationIsIgnored() async throws {
+        var b = B()
+        b.start(state: ["t1": ["id": "t1"]])
+        b.local(.set, "t1", ["x": 1])
+        b.out(["type": "mutate", "mutation": 1])
+        b.inn(["type": "ack", "client": "bob", "mutation": 1, "collection": "todos", "seq": 1])
+        b.inn(["type": "ack", "client": "alice", "mutation": 9, "collection": "todos", "seq": 1])
+        b.inn(["type": "reject", "client": "alice", "mutation": 9, "code": "forbidden"])
+        let result = await (try ReplaySession(transcript: b.transcript)).run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        #expect(result.pendingWrites == 1)
+        #expect(!result.events.contains { $0["event"] == "acked" || $0["event"] == "rejected" })
+    }
+}
