@@ -72,7 +72,7 @@ extension EndToEndTests {
             let allowed = try await EndToEndTests.push(server, transport: transport, patch: patch, extra: ["--token", "s3cret"])
             #expect(allowed.status == 0, "\(allowed.stderr)")
             let agent = try Child(EndToEndTests.agent(server, transport: transport, idle: 1, extra: ["--token", "s3cret"]))
-            #expect(await agent.exit() == 0, "\(agent.stderr)")
+            #expect(await agent.exit() == 0, "\(agent.diagnostics)")
             #expect(agent.finalState == #"{"todos":{"a":{"id":"a"}}}"#)
         }
     }
