@@ -127,6 +127,25 @@ extension EndToEndTests {
             }
         }
 
+        @Test func agentWithoutUntilIdleRunsUntilSIGTERMAndSavesItsState() async throws {
+            let scratch = try Scratch()
+            guard let server = try await EndToEndTests.startServer() else { return }
+            defer { server.kill() }
+            try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 3))
+            let statePath = scratch.url("agent.json").path
+            let agent = try Child(["agent", "--server", server.baseURL, "--collection", "todos", "--events",
+                                   "--state", statePath, "--client-id", "runner-1"])
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
+            try await server.patch("todos", opsJSON: #"[{"op":"add","path":"/live","value":{"id":"live"}}]"#)
+            #expect(await agent.wait { !$0.events("add", id: "live").isEmpty }, "\(agent.diagnostics)")
+            #expect(agent.isRunning, "without --until-idle the agent keeps running")
+            agent.terminate()
+            #expect(await agent.exit(timeout: .seconds(20)) == 0, "\(agent.diagnostics)")
+            #expect(agent.finalState == nil, "no final state without --until-idle")
+            let saved = try String(contentsOfFile: statePath, encoding: .utf8)
+            #expect(saved.contains(#""client":"runner-1""#) && saved.contains(#""live":{"id":"live"}"#), "\(saved)")
+        }
+
         @Test(arguments: EndToEndTests.transports)
         func duplicatedAndLostFramesAreAbsorbed(transport: String) async throws {
             guard let server = try await EndToEndTests.startServer(
