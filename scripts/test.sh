@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs Tether's whole test suite: a warning-free build (warnings are errors), then `swift test`.
+# Runs Tether's whole test suite: a warning-free build (warnings are errors), the reference server's
+# pytest suite, then `swift test` (Swift Testing and XCTest).
 # Network tests use Python test peers (websockets, aiohttp); this script puts them in ./.venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x .venv/bin/python3 ] || ! .venv/bin/python3 -c 'import websockets, aiohttp' 2>/dev/null; then
+if [ ! -x .venv/bin/python3 ] || ! .venv/bin/python3 -c 'import websockets, aiohttp, pytest' 2>/dev/null; then
     echo "== setting up .venv for the test peers (ReferenceServer/requirements.txt)"
     python3 -m venv .venv
     .venv/bin/pip install --quiet --disable-pip-version-check -r ReferenceServer/requirements.txt
@@ -13,5 +14,7 @@ export TETHER_PYTHON="$PWD/.venv/bin/python3"
 
 echo "== build (warnings are errors)"
 swift build --build-tests -Xswiftc -warnings-as-errors
-echo "== test"
+echo "== reference server tests (pytest)"
+.venv/bin/python3 -m pytest -q -p no:cacheprovider ReferenceServer/tests
+echo "== swift test"
 swift test --skip-build "$@"

@@ -39,7 +39,8 @@ import TetherSync
         let result = await session.run()
         #expect(result.mismatches.isEmpty, "\(result.mismatches)")
         #expect(session.transport.clock.now() >= B.t0 + 90_000)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // 90 s of virtual time; a generous wall bound so a busy CI machine cannot flake it.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 
     @Test @MainActor func recorderWritesATranscriptThatReplaysIdentically() async throws {

@@ -98,9 +98,11 @@ struct LongPollingTransportTests {
         _ = try await peer.waitForRequests { $0.filter { $0.query("wait") == ["20"] }.count == 1 }
         let closing = ContinuousClock.now
         await connection.close()
-        #expect(await recorder.waitForFinish(timeout: .seconds(2)))
+        #expect(await recorder.waitForFinish(timeout: .seconds(8)))
         let finished = try #require(recorder.finishedAt)
-        #expect(finished - closing < .milliseconds(500))
+        // The poll is held for 20 s: finishing within a few seconds proves the request was cancelled
+        // (the bound is loose so a loaded CI machine does not flake it).
+        #expect(finished - closing < .seconds(5))
         #expect(recorder.closeReason?.code == "normal")
         let records = try await peer.waitForRequests { $0.contains { $0.method == "DISCONNECT" } }
         #expect(records.contains { $0.method == "DISCONNECT" }, "the held request's TCP connection was closed")
