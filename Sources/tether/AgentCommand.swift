@@ -81,7 +81,9 @@ enum AgentCommand {
                 break
             }
         }
-        await session.stop()
+        if await !session.stop() {
+            standardError("tether agent: the connection did not close within 5 s; exiting anyway (state saved)")
+        }
         // The final state is the last line, after any events the shutdown produced.
         if var line = finalState {
             line.append(UInt8(ascii: "\n"))

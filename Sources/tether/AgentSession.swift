@@ -27,6 +27,7 @@ final class AgentSession {
     /// Mutation ids acknowledged since start.
     private(set) var acked: [UInt64] = []
     private var runner: Task<Void, Never>?
+    private var runnerFinished = false
     private var stopping = false
 
     /// - Parameter clientPrefix: names a generated client id (`agent-…`, `push-…`).
@@ -111,16 +112,27 @@ final class AgentSession {
     func start() {
         guard runner == nil else { return }
         let binder = self.binder
-        runner = Task { @MainActor in await binder.run() }
+        runner = Task { @MainActor [weak self] in
+            await binder.run()
+            self?.runnerFinished = true
+        }
     }
 
-    /// Stops the binder (its state is saved) and waits for the loop to end.
-    func stop() async {
+    /// Stops the binder (`destroy` saves its state at once) and waits, at most `grace`, for the
+    /// connection loop to wind down; a transport that is slow to close must not keep the process alive.
+    ///
+    /// - Returns: whether the loop ended within `grace`.
+    @discardableResult
+    func stop(grace: Duration = .seconds(5)) async -> Bool {
         stopping = true
         binder.destroy()
         runner?.cancel()
-        await runner?.value
+        let deadline = ContinuousClock.now + grace
+        while runner != nil && !runnerFinished && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         runner = nil
+        return runnerFinished
     }
 
     /// Polls `condition` until it holds, the binder stops on its own, or `timeout` passes.

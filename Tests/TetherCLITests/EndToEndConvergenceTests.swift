@@ -15,7 +15,7 @@ extension EndToEndTests {
             }
             for agent in agents {
                 let synced = await agent.wait { !$0.events("synced").isEmpty }
-                #expect(synced, "\(agent.arguments) never synced: \(agent.stderr)")
+                #expect(synced, "\(agent.arguments) never synced: \(agent.diagnostics)")
             }
             // Live changes after the initial sync: changes, removes, adds, nested values, each its own patch.
             for i in 0..<5 {
@@ -31,7 +31,7 @@ extension EndToEndTests {
             let expected = try await EndToEndTests.expectedState(server)
             for agent in agents {
                 let status = await agent.exit(timeout: .seconds(60))
-                #expect(status == 0, "\(agent.arguments): \(agent.stderr)")
+                #expect(status == 0, "\(agent.arguments): \(agent.diagnostics)")
                 #expect(agent.finalState == expected, "\(agent.arguments)")
                 // Every model arrived once: 20 seeded + 5 new, two removed; nothing re-added.
                 #expect(agent.events("add").count == 25, "\(agent.arguments)")
@@ -49,7 +49,7 @@ extension EndToEndTests {
                 try Child(EndToEndTests.agent(server, transport: transport, idle: 3))
             }
             for agent in agents {
-                #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.arguments): \(agent.stderr)")
+                #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.arguments): \(agent.diagnostics)")
             }
             for transport in EndToEndTests.transports {
                 let id = "from-\(transport)"
@@ -67,7 +67,7 @@ extension EndToEndTests {
             }
             let expected = try await EndToEndTests.expectedState(server)
             for agent in agents {
-                #expect(await agent.exit() == 0, "\(agent.stderr)")
+                #expect(await agent.exit() == 0, "\(agent.diagnostics)")
                 #expect(agent.finalState == expected)
             }
             #expect(expected.contains(#""title":"from-\#(EndToEndTests.transports.last!)""#))
@@ -81,7 +81,7 @@ extension EndToEndTests {
                 try Child(EndToEndTests.agent(server, transport: transport, idle: 3))
             }
             for agent in agents {
-                #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.stderr)")
+                #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
             }
             // Six writers at once, alternating transports: each sets its own attribute of one model,
             // fights over one shared attribute, and adds its own model.
@@ -109,7 +109,7 @@ extension EndToEndTests {
             #expect((0..<writers).contains { expected.contains(#""winner":"w\#($0)""#) })
             var finals: [String] = []
             for agent in agents {
-                #expect(await agent.exit() == 0, "\(agent.stderr)")
+                #expect(await agent.exit() == 0, "\(agent.diagnostics)")
                 #expect(agent.finalState == expected, "\(agent.arguments)")
                 finals.append(agent.finalState ?? "")
             }

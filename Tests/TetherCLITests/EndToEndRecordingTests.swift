@@ -15,10 +15,10 @@ extension EndToEndTests {
             try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 5))
             let transcript = scratch.url("session.jsonl")
             let agent = try Child(EndToEndTests.agent(server, transport: transport, idle: 2, extra: ["--record", transcript.path]))
-            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.stderr)")
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
             try await server.patch("todos", opsJSON: #"[{"op":"replace","path":"/m001/title","value":"recorded"}]"#)
             try await server.patch("todos", opsJSON: #"[{"op":"remove","path":"/m002"}]"#)
-            #expect(await agent.exit() == 0, "\(agent.stderr)")
+            #expect(await agent.exit() == 0, "\(agent.diagnostics)")
             let live = try #require(agent.finalState)
 
             let lines = try String(contentsOf: transcript, encoding: .utf8).split(separator: "\n")

@@ -20,7 +20,7 @@ extension EndToEndTests {
             try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 10))
             let agent = try Child(EndToEndTests.agent(
                 server, transport: transport, idle: 3, extra: ["--state", scratch.url("agent.json").path]))
-            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.stderr)")
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
 
             // A burst of writes; the server is SIGKILLed right after the last one is committed,
             // while the agent may still be receiving them.
@@ -38,9 +38,9 @@ extension EndToEndTests {
             for i in 10..<20 {
                 try await server.patch("todos", opsJSON: #"[{"op":"add","path":"/w\#(i)","value":{"id":"w\#(i)","n":\#(i)}}]"#)
             }
-            #expect(await pusher.exit() == 0, "push while the server was down: \(pusher.stderr)")
+            #expect(await pusher.exit() == 0, "push while the server was down: \(pusher.diagnostics)")
 
-            #expect(await agent.exit(timeout: .seconds(90)) == 0, "\(agent.stderr)")
+            #expect(await agent.exit(timeout: .seconds(90)) == 0, "\(agent.diagnostics)")
             let expected = try await EndToEndTests.expectedState(server)
             #expect(agent.finalState == expected)
             let counts = Self.addCounts(agent)
@@ -58,14 +58,14 @@ extension EndToEndTests {
             try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 30))
             let statePath = scratch.url("agent.json").path
             let agent = try Child(EndToEndTests.agent(server, transport: transport, idle: 3, extra: ["--state", statePath]))
-            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.stderr)")
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
             let before = agent.events.count
 
             // The server forgets its history (new epoch, same state), then one model changes.
             try await server.restartWithNewEpoch("epoch-two")
             try await server.patch("todos", opsJSON: #"[{"op":"replace","path":"/m005/title","value":"after the restart"}]"#)
 
-            #expect(await agent.exit(timeout: .seconds(60)) == 0, "\(agent.stderr)")
+            #expect(await agent.exit(timeout: .seconds(60)) == 0, "\(agent.diagnostics)")
             #expect(agent.finalState == (try await EndToEndTests.expectedState(server)))
             let after = Array(agent.events.dropFirst(before))
             let names = after.compactMap { $0["event"] as? String }
@@ -88,7 +88,7 @@ extension EndToEndTests {
             let statePath = scratch.url("agent.json").path
             let arguments = EndToEndTests.agent(server, transport: transport, idle: 1, extra: ["--state", statePath])
             let first = try Child(arguments)
-            #expect(await first.exit() == 0, "\(first.stderr)")
+            #expect(await first.exit() == 0, "\(first.diagnostics)")
             #expect(Self.addCounts(first).count == 10)
 
             for i in 0..<5 {
@@ -96,7 +96,7 @@ extension EndToEndTests {
             }
             try await server.patch("todos", opsJSON: #"[{"op":"remove","path":"/m000"}]"#)
             let second = try Child(arguments)
-            #expect(await second.exit() == 0, "\(second.stderr)")
+            #expect(await second.exit() == 0, "\(second.diagnostics)")
             #expect(second.finalState == (try await EndToEndTests.expectedState(server)))
             // The restarted agent is the same replica and resumes from its cursor: it is told only
             // about what changed while it was away (its persisted models come back silently or as adds
@@ -116,15 +116,34 @@ extension EndToEndTests {
             let arguments = EndToEndTests.agent(
                 server, transport: transport, idle: 1, extra: ["--state", scratch.url("agent.json").path])
             let first = try Child(arguments)
-            #expect(await first.exit() == 0, "\(first.stderr)")
+            #expect(await first.exit() == 0, "\(first.diagnostics)")
             try await EndToEndTests.knownLongPollResumeIssue(transport) {
                 // Nothing changed while it was away: it reconnects, is told it is current, and exits.
                 let second = try Child(arguments)
-                #expect(await second.exit() == 0, "\(second.stderr)")
+                #expect(await second.exit() == 0, "\(second.diagnostics)")
                 #expect(second.finalState == first.finalState)
                 #expect(!second.events("synced").isEmpty)
                 #expect(second.events("remove").isEmpty && second.events("change").isEmpty)
             }
+        }
+
+        @Test func agentWithoutUntilIdleRunsUntilSIGTERMAndSavesItsState() async throws {
+            let scratch = try Scratch()
+            guard let server = try await EndToEndTests.startServer() else { return }
+            defer { server.kill() }
+            try await server.seed("todos", stateJSON: EndToEndTests.seedState(count: 3))
+            let statePath = scratch.url("agent.json").path
+            let agent = try Child(["agent", "--server", server.baseURL, "--collection", "todos", "--events",
+                                   "--state", statePath, "--client-id", "runner-1"])
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
+            try await server.patch("todos", opsJSON: #"[{"op":"add","path":"/live","value":{"id":"live"}}]"#)
+            #expect(await agent.wait { !$0.events("add", id: "live").isEmpty }, "\(agent.diagnostics)")
+            #expect(agent.isRunning, "without --until-idle the agent keeps running")
+            agent.terminate()
+            #expect(await agent.exit(timeout: .seconds(20)) == 0, "\(agent.diagnostics)")
+            #expect(agent.finalState == nil, "no final state without --until-idle")
+            let saved = try String(contentsOfFile: statePath, encoding: .utf8)
+            #expect(saved.contains(#""client":"runner-1""#) && saved.contains(#""live":{"id":"live"}"#), "\(saved)")
         }
 
         @Test(arguments: EndToEndTests.transports)
@@ -133,11 +152,11 @@ extension EndToEndTests {
                 arguments: ["--heartbeat", "2000", "--faults", "duplicate_every=3,lose_every=4"]) else { return }
             defer { server.kill() }
             let agent = try Child(EndToEndTests.agent(server, transport: transport, idle: 3))
-            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.stderr)")
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
             for i in 0..<20 {
                 try await server.patch("todos", opsJSON: #"[{"op":"add","path":"/f\#(i)","value":{"id":"f\#(i)","n":\#(i)}}]"#)
             }
-            #expect(await agent.exit(timeout: .seconds(60)) == 0, "\(agent.stderr)")
+            #expect(await agent.exit(timeout: .seconds(60)) == 0, "\(agent.diagnostics)")
             #expect(agent.finalState == (try await EndToEndTests.expectedState(server)))
             let counts = Self.addCounts(agent)
             #expect(counts.count == 20 && counts.values.allSatisfy { $0 == 1 }, "\(counts)")

@@ -109,6 +109,11 @@ import TetherTestSupport
             return last
         }
 
+        /// What to show when an expectation about this child fails: its stderr and last stdout lines.
+        var diagnostics: String {
+            "stderr: \(stderr)\nlast stdout lines:\n" + lines.suffix(8).joined(separator: "\n")
+        }
+
         /// Asks the process to stop (SIGTERM: an agent saves its state and exits 0).
         func terminate() { if process.isRunning { process.terminate() } }
 
