@@ -8,7 +8,7 @@ import Tether
 /// - Throughput: `frames` patch frames handed over in batches of 100 (as socket reads deliver
 ///   them), timed from the first hand-over to the last `change` event.
 /// - Latency: `latencyFrames` frames handed over one at a time, each waiting for its own
-///   `change:rev` event before the next; p50/p99 of hand-over → event.
+///   `change:priority` event before the next; p50/p99 of hand-over → event.
 ///
 /// Both plain (RFC 6902, atomic) and versioned (stamped, merged) patches are measured.
 @MainActor
@@ -35,8 +35,8 @@ enum WireBenchmark {
         let snapshot: JSON = ["type": "snapshot", "collection": "todos", "epoch": "e1", "seq": 0, "state": .object(state)]
         let total = frames + latencyFrames
         let patches: [[UInt8]] = (1...total).map { seq in
-            var op: JSONObject = ["op": "replace", "path": .string("/m\(seq % models)/rev"), "value": .int(Int64(seq))]
-            if versioned { op["stamp"] = .string(String(format: "%015d-%06d-server", 1_700_000_000_000 + seq, 0)) }
+            var op: JSONObject = ["op": "replace", "path": .string("/m\(seq % models)/priority"), "value": .int(Int64(seq))]
+            if versioned { op["stamp"] = .string("00\(1_700_000_000_000 + seq)-000000-server") }
             let frame: JSON = ["type": "patch", "collection": "todos", "epoch": "e1", "seq": .int(Int64(seq)), "ops": [.object(op)]]
             return frame.serializedBytes()
         }
@@ -44,7 +44,7 @@ enum WireBenchmark {
         var received = 0
         var waiter: CheckedContinuation<Void, Never>?
         var target = 0
-        _ = collection.on("change:rev") { _ in
+        _ = collection.on("change:priority") { _ in
             received += 1
             if received == target, let w = waiter {
                 waiter = nil
@@ -57,10 +57,18 @@ enum WireBenchmark {
             await withCheckedContinuation { waiter = $0 }
         }
 
+        var added = 0
+        var snapshotIn: CheckedContinuation<Void, Never>?
+        _ = collection.on("add") { _ in
+            added += 1
+            if added == models, let w = snapshotIn {
+                snapshotIn = nil
+                w.resume()
+            }
+        }
         let runner = Task { await binder.run() }
         transport.deliver([snapshot.serializedBytes()])
-        // Models gain `rev` through their first patch; wait until the snapshot is in.
-        while collection.count < models { await Task.yield() }
+        if added < models { await withCheckedContinuation { snapshotIn = $0 } }
 
         let cpuStart = Measurement.cpuSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -80,7 +88,7 @@ enum WireBenchmark {
             latencies.append(Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e3)
         }
         latencies.sort()
-        let finalRev = collection.get(.string("m\((total) % models)"))?.get("rev")
+        let finalRev = collection.get(.string("m\((total) % models)"))?.get("priority")
 
         binder.destroy()
         transport.finish()

@@ -172,19 +172,6 @@ import TetherTestSupport
         }.joined(separator: ",") + "}"
     }
 
-    /// Runs `body`, expecting failures on long polling only: TetherTransports' long-polling connection
-    /// does not send `hello=1` on its first poll (PROTOCOL.md 4.3), so a client whose cursor is already
-    /// current gets no `synced` and never reports being caught up. Fix: add `("hello", "1")` to the query
-    /// of the connect poll in `LongPollingConnection.poll(wait:reason:)`; this wrapper then fails
-    /// ("known issue not recorded") and should be removed.
-    static func knownLongPollResumeIssue(_ transport: String, _ body: () async throws -> Void) async rethrows {
-        try await withKnownIssue("long polling never sends hello=1, so a current cursor gets no synced") {
-            try await body()
-        } when: {
-            transport == "longpoll"
-        }
-    }
-
     /// A scratch folder, removed at the end of the test.
     final class Scratch {
         let folder: URL

@@ -121,6 +121,9 @@ final class LongPollingConnection: TransportConnection, @unchecked Sendable {
         let cursor = cursorString
         if !cursor.isEmpty { query.append(("cursor", cursor)) }
         query.append(("wait", String(wait)))
+        // PROTOCOL.md 4.3: the connect poll carries hello=1, so the server answers at once with
+        // `welcome` (and `synced` for a current cursor) instead of holding it.
+        if reason == .connect { query.append(("hello", "1")) }
         let url = configuration.url("v1/poll", query: query)
         // The request timeout must outlast the server's hold; Linux counts it in whole seconds.
         let timeout = wait + max(10, configuration.policy.idleTimeoutSeconds)
