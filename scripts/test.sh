@@ -16,5 +16,13 @@ echo "== build (warnings are errors)"
 swift build --build-tests -Xswiftc -warnings-as-errors
 echo "== reference server tests (pytest)"
 .venv/bin/python3 -m pytest -q -p no:cacheprovider ReferenceServer/tests
-echo "== swift test"
-swift test --skip-build "$@"
+if [ $# -gt 0 ]; then
+    swift test --skip-build "$@"
+    exit
+fi
+# The end-to-end suites start real servers and CLI processes; they run after the rest, on their own,
+# so their time bounds are not shared with hundreds of in-process tests on a small machine.
+echo "== swift test (libraries, conformance, properties, replays, transports)"
+swift test --skip-build --skip TetherCLITests
+echo "== swift test (command line and end to end, against the reference server)"
+swift test --skip-build --filter TetherCLITests

@@ -48,6 +48,14 @@ enum PushCommand {
             standardError(error.message + "\n" + usage)
             return 2
         }
+        // A push is bounded: sync and acknowledgment each wait at most --timeout. Should anything hang
+        // beyond that (a stuck connection teardown), the watchdog still ends the process with exit 1.
+        let limit = (options.timeout ?? 30) * 2 + 15
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: limit)
+            FileHandle.standardError.write(Data("tether push: gave up after \(Int(limit)) s (watchdog)\n".utf8))
+            exit(1)
+        }
         do {
             try await execute(options, patch: patch)
             return 0
