@@ -1,4 +1,5 @@
 import Testing
+import TetherTestSupport
 import TetherJSON
 
 /// Random JSON documents from a seed, covering the characters and numbers that are easy to get wrong.

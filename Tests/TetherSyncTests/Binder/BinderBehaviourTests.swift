@@ -1,4 +1,5 @@
 import Testing
+import TetherTestSupport
 import TetherSync
 
 @Suite @MainActor struct BinderBehaviourTests {
@@ -48,7 +49,7 @@ import TetherSync
     @Test func backoffIsFullJitterWithinTheBoundAndHonoursHints() {
         let policy = ReconnectPolicy(initialDelayMilliseconds: 100, maximumDelayMilliseconds: 1_000)
         #expect((0..<6).map { policy.bound(forAttempt: $0) } == [100, 200, 400, 800, 1_000, 1_000])
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var seen = Set<UInt64>()
         for attempt in 0..<200 {
             let delay = policy.delay(forAttempt: attempt % 5, using: &rng)

@@ -1,4 +1,5 @@
 import Testing
+import TetherTestSupport
 import TetherSync
 
 extension VersioningTests {

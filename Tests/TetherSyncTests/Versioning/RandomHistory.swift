@@ -1,3 +1,4 @@
+import TetherTestSupport
 import Synchronization
 import TetherSync
 

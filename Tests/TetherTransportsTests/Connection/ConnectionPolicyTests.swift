@@ -1,18 +1,7 @@
 import TetherTransports
 import Testing
+import TetherTestSupport
 
-/// SplitMix64: a tiny seeded generator so property tests are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct ConnectionPolicyTests {
     let policy = ConnectionPolicy(
@@ -33,7 +22,7 @@ struct SeededRandom: RandomNumberGenerator {
 
     @Test(arguments: [1, 42, 0xDEAD_BEEF] as [UInt64])
     func fullJitterStaysWithinBoundsAndSpreadsOverTheRange(seed: UInt64) {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         for attempt in 0..<12 {
             let bound = policy.delayBound(forAttempt: attempt)
             var samples: [Duration] = []
@@ -53,7 +42,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     @Test func sameSeedSameDelays() {
-        var first = SeededRandom(seed: 7), second = SeededRandom(seed: 7)
+        var first = SplitMix64(seed: 7), second = SplitMix64(seed: 7)
         let a = (0..<20).map { policy.delay(forAttempt: $0, using: &first) }
         let b = (0..<20).map { policy.delay(forAttempt: $0, using: &second) }
         #expect(a == b)
@@ -61,13 +50,13 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     @Test func zeroInitialDelayGivesZero() {
-        var random = SeededRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         let immediate = ConnectionPolicy(initialDelay: .zero)
         #expect(immediate.delay(forAttempt: 5, using: &random) == .zero)
     }
 
     @Test func attemptsResetOnlyAfterAHealthyConnection() {
-        var random = SeededRandom(seed: 11)
+        var random = SplitMix64(seed: 11)
         var backoff = ReconnectBackoff(policy: policy)
         for _ in 0..<5 { _ = backoff.nextDelay(connectionLasted: nil, using: &random) }
         #expect(backoff.attempt == 5)
@@ -81,7 +70,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     @Test func serverHintsOverrideTheComputedDelayAndAreClamped() {
-        var random = SeededRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         var backoff = ReconnectBackoff(
             policy: ConnectionPolicy(initialDelay: .milliseconds(100), maximumHintDelay: .seconds(60)))
         #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 2_500, using: &random) == .milliseconds(2_500))

@@ -1,4 +1,5 @@
 import Testing
+import TetherTestSupport
 @testable import TetherTransports
 
 @Suite struct WebSocketFrameCodecTests {
@@ -38,7 +39,7 @@ import Testing
 
     /// A random valid stream: whole and fragmented messages, pings and pongs between fragments.
     static func randomStream(seed: UInt64) -> (bytes: [UInt8], expected: [WebSocketInbound]) {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var bytes: [UInt8] = []
         var expected: [WebSocketInbound] = []
         let texts = ["", "a", "héllo", "κόσμε", "𝄞 clef", String(repeating: "x", count: 300), String(repeating: "é", count: 40_000)]
@@ -69,7 +70,7 @@ import Testing
     @Test(arguments: [1, 2, 3, 4, 5])
     func randomStreamsSurviveRandomSplits(seed: Int) {
         let (bytes, expected) = Self.randomStream(seed: UInt64(seed))
-        var random = SplitMix(seed: UInt64(seed) &* 977)
+        var random = SplitMix64(seed: UInt64(seed) &* 977)
         for chunks in [[bytes.count], [1], [2, 3, 5, 7], [997], (0..<16).map { _ in Int(random.next() % 20_000) + 1 }] {
             let (events, failure) = Self.events(bytes, chunks: chunks)
             #expect(failure == nil, "chunks \(chunks.prefix(4)): \(String(describing: failure))")
@@ -158,15 +159,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
