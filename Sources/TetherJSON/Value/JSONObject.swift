@@ -129,11 +129,42 @@ public struct JSONObject: Sendable {
     @inlinable public var values: [JSON] { map(\.value) }
 
     /// The slot holding `key`, if present.
+    ///
+    /// Small objects are scanned through the array's buffer, probing only each member's key in
+    /// place (no copy of the `Entry`, so no retain/release of its value). Keys are unique, so the
+    /// first slot whose key is bit-for-bit `key` (free for short ASCII keys) or `==` to it
+    /// (canonical equivalence, which can match keys of different UTF-8 lengths) is the answer.
     @inlinable
     func slot(of key: String) -> Int? {
         if let index { return index[key] }
-        for i in slots.indices where slots[i]?.key == key { return i }
-        return nil
+        return slots.withUnsafeBufferPointer { buffer -> Int? in
+            for i in buffer.indices {
+                guard let candidate = buffer[i]?.key else { continue }
+                if Self.identical(candidate, key) || candidate == key { return i }
+            }
+            return nil
+        }
+    }
+
+    /// `true` when two strings are the same value bit for bit (a sufficient condition for `==`).
+    @inlinable @inline(__always)
+    static func identical(_ a: String, _ b: String) -> Bool {
+        withUnsafeBytes(of: a) { left in
+            withUnsafeBytes(of: b) { right in
+                var offset = 0
+                while offset + 8 <= left.count {
+                    guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                        == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    else { return false }
+                    offset += 8
+                }
+                while offset < left.count {
+                    guard left[offset] == right[offset] else { return false }
+                    offset += 1
+                }
+                return true
+            }
+        }
     }
 
     @inlinable
@@ -263,10 +294,24 @@ extension JSONObject: Hashable {
     @inlinable
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for (key, value) in lhs {
-            guard let other = rhs[key], other == value else { return false }
+        // Members are compared in place; same-shaped objects (same key at the same slot) skip the
+        // lookup entirely.
+        return lhs.slots.withUnsafeBufferPointer { left in
+            rhs.slots.withUnsafeBufferPointer { right in
+                for i in left.indices {
+                    guard let key = left[i]?.key else { continue }
+                    let j: Int
+                    if i < right.count, let other = right[i]?.key, identical(other, key) {
+                        j = i
+                    } else {
+                        guard let found = rhs.slot(of: key) else { return false }
+                        j = found
+                    }
+                    guard left[i].unsafelyUnwrapped.value == right[j].unsafelyUnwrapped.value else { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Order-insensitive hash: member hashes are combined commutatively.
