@@ -83,6 +83,7 @@ do {
     if options.wants("memory") { try MemoryBenchmark.run().forEach(report) }
     if options.wants("scale") { try ScaleBenchmark.run(runs: max(3, options.runs / 2)).forEach(report) }
     if options.wants("wire") { try await WireBenchmark.run().forEach(report) }
+    if options.wants("wire-loopback") { await WireLoopbackBenchmark.run().forEach(report) }
 } catch {
     FileHandle.standardError.write(Data("tether-bench: \(error)\n".utf8))
     exit(1)
