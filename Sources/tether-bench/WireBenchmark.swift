@@ -107,7 +107,7 @@ enum WireBenchmark {
             ("change_events", .int(Int64(received))),
         ]
         result.checksum = fnv1a64((finalRev ?? .null).serializedBytes())
-        result.notes = ["loopback figures per transport: run the reference server and `tether agent` (see docs/PERFORMANCE.md)"]
+        result.notes = ["loopback figures per transport: --only wire-loopback (starts the reference server)"]
         return result
     }
 }

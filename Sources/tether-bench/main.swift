@@ -4,7 +4,7 @@
 //
 // DIR holds the files written by `python3 ../shared/bench/gen_workloads.py DIR` (the same work the
 // Backbone.js and fast-json-patch peers run); without it, workloads of the same shape are generated.
-// Workloads: w1 w2 w3 parse memory scale wire. See docs/PERFORMANCE.md.
+// Workloads: w1 w2 w3 parse memory scale wire wire-loopback. See docs/PERFORMANCE.md.
 import Foundation
 import Tether
 
@@ -15,7 +15,7 @@ struct Options {
     var only: Set<String>?
 
     static let usage = """
-        usage: tether-bench [--workloads DIR] [--json] [--runs N] [--only w1,w2,w3,parse,memory,scale,wire]
+        usage: tether-bench [--workloads DIR] [--json] [--runs N] [--only w1,w2,w3,parse,memory,scale,wire,wire-loopback]
         """
 
     init(arguments: [String]) throws {
