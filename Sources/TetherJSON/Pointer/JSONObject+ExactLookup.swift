@@ -17,7 +17,7 @@ extension JSONObject {
         return slots.withUnsafeBufferPointer { buffer -> Int? in
             for i in buffer.indices {
                 guard let candidate = buffer[i]?.key else { continue }
-                if sameRepresentation(candidate, key) { return i }
+                if Self.identical(candidate, key) { return i }
                 guard candidate.utf8.count == length else { continue }
                 if candidate == key { return sameToken(candidate, key) ? i : nil }
             }

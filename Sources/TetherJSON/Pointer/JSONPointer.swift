@@ -57,7 +57,7 @@ public struct JSONPointer: Sendable {
 @inline(__always)
 func sameToken(_ a: String, _ b: String) -> Bool {
     // Identical representations (the same small-string bytes, or the same storage) are equal.
-    if sameRepresentation(a, b) { return true }
+    if JSONObject.identical(a, b) { return true }
     guard a.utf8.count == b.utf8.count else { return false }
     // Native strings (including small ones) expose contiguous UTF-8: compare buffers directly.
     let fast = a.utf8.withContiguousStorageIfAvailable { left in
@@ -65,28 +65,6 @@ func sameToken(_ a: String, _ b: String) -> Bool {
     }
     if let fast, let equal = fast { return equal }
     return a.utf8.elementsEqual(b.utf8)
-}
-
-/// `true` when the two `String` values are bit-for-bit the same value (a sufficient, not necessary,
-/// condition for equality): free for the short ASCII keys that dominate JSON documents.
-@inline(__always)
-func sameRepresentation(_ a: String, _ b: String) -> Bool {
-    withUnsafeBytes(of: a) { left in
-        withUnsafeBytes(of: b) { right in
-            var offset = 0
-            while offset + 8 <= left.count {
-                guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                else { return false }
-                offset += 8
-            }
-            while offset < left.count {
-                guard left[offset] == right[offset] else { return false }
-                offset += 1
-            }
-            return true
-        }
-    }
 }
 
 extension JSONPointer: Hashable {
