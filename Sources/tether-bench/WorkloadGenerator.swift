@@ -2,19 +2,14 @@ import Tether
 
 /// A seeded generator of w1/w3-shaped workloads (the mix of `gen_workloads.py`) at any size.
 ///
-/// SplitMix64 keeps it deterministic across platforms and runs, so checksums are comparable.
+/// SplitMix64 (TetherSync's ``SeededGenerator``) keeps it deterministic across platforms and runs,
+/// so checksums are comparable.
 struct WorkloadGenerator: RandomNumberGenerator {
-    private var state: UInt64
+    private var random: SeededGenerator
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     private static let owners: [JSON] = ["ana", "bo", "chen", "dita", "eli"]
     private static let tagPool: [String] = ["a", "b", "c", "d", "e", "f"]

@@ -1,4 +1,5 @@
 import Testing
+import TetherTestSupport
 import TetherSync
 
 /// Several replicas receive the same stamped writes sequenced in different orders, with duplicated
@@ -7,19 +8,8 @@ import TetherSync
 @Suite @MainActor struct ConvergencePropertyTests {
     typealias B = TranscriptBuilder
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Random writes by three writers over a small universe of paths, so they collide often.
-    static func randomWrites(_ rng: inout Generator, count: Int) -> [JSON] {
+    static func randomWrites(_ rng: inout SplitMix64, count: Int) -> [JSON] {
         let replicas = ["bob", "carol", "dave"]
         let paths = ["/m0", "/m1", "/m2", "/m0/a", "/m0/b", "/m1/a", "/m2/o", "/m2/o/p", "/m2/o/q", "/m1/o/p"]
         var used = Set<String>()
@@ -48,7 +38,7 @@ import TetherSync
 
     /// One replica's session: the writes in a random order, grouped into patches, some ops repeated,
     /// some frames delivered twice, some dropped (then resynced from the cursor).
-    static func transcript(for writes: [JSON], client: String, rng: inout Generator) -> Transcript {
+    static func transcript(for writes: [JSON], client: String, rng: inout SplitMix64) -> Transcript {
         var b = B(client: client)
         b.start(state: [:])
         var ops = writes.shuffled(using: &rng)
@@ -83,7 +73,7 @@ import TetherSync
 
     @Test(arguments: 0..<12)
     func replicasConvergeToTheMergeOfTheWrites(seed: Int) async throws {
-        var rng = Generator(state: UInt64(seed) &* 7919 &+ 17)
+        var rng = SplitMix64(seed: UInt64(seed) &* 7919 &+ 17)
         let writes = Self.randomWrites(&rng, count: 40)
         var reference = VersionedDocument()
         for op in writes { reference.apply(try VersionedWrite(wireOperation: op)) }
