@@ -336,6 +336,8 @@ class PollClient:
         self.cursor: dict[str, tuple[str, int]] = {}
         self.headers = headers or {}
         self.first = True
+        #: The trailing heartbeat of the last response (`ping` with `cursors`), if it had frames.
+        self.heartbeat: dict | None = None
 
     def cursor_string(self) -> str:
         return ",".join(f"{c}={e}:{s}" for c, (e, s) in self.cursor.items())
@@ -350,6 +352,12 @@ class PollClient:
             async with s.get(f"{self.server.base}/v1/poll", params=params, headers=self.headers) as r:
                 assert r.status == 200, (r.status, await r.text())
                 frames = await r.json()
+        # PROTOCOL.md 4.3: every non-empty response ends with the heartbeat stating its cursors;
+        # it is checked and kept apart so tests see the frames of the streams themselves.
+        self.heartbeat = None
+        if frames:
+            self.heartbeat = frames.pop()
+            assert self.heartbeat["type"] == "ping" and isinstance(self.heartbeat.get("cursors"), dict), frames
         for frame in frames:
             if frame["type"] in ("patch", "snapshot"):
                 self.cursor[frame["collection"]] = (frame["epoch"], frame["seq"])

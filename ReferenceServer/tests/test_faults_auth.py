@@ -119,7 +119,9 @@ def test_long_poll_drop_loses_the_response_not_the_history(server):
     with pytest.raises((ConnectionError, OSError, http_client.HTTPException)):
         http("GET", url)  # urllib does not retry (aiohttp would, transparently)
     status, _, body = http("GET", url)  # same cursor: nothing was lost
-    assert status == 200 and [(f["type"], f["seq"]) for f in json.loads(body)] == [("patch", 1), ("synced", 1)]
+    frames = json.loads(body)
+    assert status == 200 and [(f["type"], f.get("seq")) for f in frames] == [("patch", 1), ("synced", 1), ("ping", None)]
+    assert frames[-1]["cursors"] == {"todos": {"epoch": epoch, "seq": 1}}
 
 
 def test_bad_fault_spec_is_refused(server):

@@ -403,7 +403,8 @@ def test_http_requests_are_validated(start_server):
     assert (status, body) == (202, "{}")
     status, _, body = http("GET", f"{base}/v1/poll?client=c&collection=todos&cursor=&wait=0")
     frames = json.loads(body)
-    assert frames[-2:] == [{"type": "pong", "id": 1}, frames[-1]] and frames[-1]["code"] == "bad-frame"
+    assert frames[-3:-1] == [{"type": "pong", "id": 1}, frames[-2]] and frames[-2]["code"] == "bad-frame"
+    assert frames[-1]["type"] == "ping" and frames[-1]["cursors"]["todos"]["seq"] == 0
 
 
 def test_resync_by_posted_subscribe_on_sse_and_long_polling(server):

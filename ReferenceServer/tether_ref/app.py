@@ -14,7 +14,8 @@ from aiohttp import WSMsgType, web
 
 from .connection import Connection
 from .hub import (CLIENT_RE, COLLECTION_RE, EPOCH_RE, PROTOCOL_VERSION, BadFrame, Hub, canonical,
-                  depth_ok, error_frame, format_cursor_string, is_int, parse_cursor_object)
+                  depth_ok, error_frame, format_cursor_string, heartbeat_frame, is_int,
+                  parse_cursor_object, track_emitted)
 from .jsonpatch import PatchError
 
 MAX_FRAME_BYTES = 1 << 20
@@ -61,6 +62,7 @@ class Server:
         self.retry_ms = retry_ms
         self.stopping = asyncio.Event()
         self.shutting_down = False
+        self.poll_pings = 0
         self.app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[self._errors_as_frames])
         self.app.add_routes([
             web.get("/v1/ws", self.websocket),
@@ -236,6 +238,7 @@ class Server:
                     raise BadFrame("unsubscribe needs a string \"collection\"")
                 hub.unsubscribe(conn, name)
                 conn.cursors.pop(name, None)
+                conn.emitted.pop(name, None)
             elif kind == "mutate":
                 for reply in hub.mutate(frame, sender=conn.client):
                     conn.deliver(reply)
@@ -405,8 +408,7 @@ class Server:
         out: list[dict] = []
         patches = 0
         for i, frame in enumerate(frames):
-            if frame.get("type") in ("patch", "snapshot"):
-                position[frame["collection"]] = (frame["epoch"], frame["seq"])
+            track_emitted(position, frame)
             if frame.get("type") == "patch":
                 patches += 1
                 if faults.lose_every and patches % faults.lose_every == 0:
@@ -419,10 +421,15 @@ class Server:
             if request.transport is not None:
                 request.transport.abort()
             raise asyncio.CancelledError()
+        known = {n: position[n] for n in names if n in position}
+        if out:
+            # PROTOCOL.md 4.3: a batch ends with the heartbeat that states where it leaves each
+            # stream, so a client missing the batch's last frame sees it at once.
+            self.poll_pings += 1
+            out.append(heartbeat_frame(self.poll_pings, known))
         if faults.delay_ms and out:
             await asyncio.sleep(faults.delay_ms / 1000)
         headers = {"Cache-Control": "no-cache"}
-        known = {n: position[n] for n in names if n in position}
         if known:
             headers["X-Tether-Cursor"] = format_cursor_string(known)
         return web.Response(text=json.dumps(out, separators=(",", ":"), ensure_ascii=False),

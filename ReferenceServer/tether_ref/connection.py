@@ -12,7 +12,7 @@ from collections import deque
 from typing import Awaitable, Callable
 
 from .faults import Faults
-from .hub import close_frame
+from .hub import close_frame, heartbeat_frame, track_emitted
 
 QUEUE_LIMIT = 10000
 
@@ -27,6 +27,9 @@ class Connection:
         self.queue: deque[dict] = deque()
         self.wake = asyncio.Event()
         self.cursors: dict[str, tuple[str, int]] = {}
+        #: The stream position of every collection as of the last frame this connection emitted,
+        #: counting frames the `lose_every` fault swallowed: what a heartbeat reports (PROTOCOL.md 6).
+        self.emitted: dict[str, tuple[str, int]] = {}
         self.sent = 0
         self.patches = 0
         self.ping_id = 0
@@ -66,8 +69,7 @@ class Connection:
                     try:
                         await asyncio.wait_for(self.wake.wait(), heartbeat)
                     except asyncio.TimeoutError:
-                        self.ping_id += 1
-                        self.queue.append({"type": "ping", "id": self.ping_id})
+                        self.queue.append(self.heartbeat())
                 if self.ending is not None and (self.ending[3] or not self.queue):
                     code, reason, retry, abrupt = self.ending
                     if abrupt:
@@ -89,6 +91,12 @@ class Connection:
             self.ending = self.ending or ("closed", "", None, True)
             self.finished.set()
 
+    def heartbeat(self) -> dict:
+        """A `ping` carrying the stream position after everything sent before it (PROTOCOL.md 6):
+        frames on one connection are ordered, so a client behind it knows frames were lost."""
+        self.ping_id += 1
+        return heartbeat_frame(self.ping_id, self.emitted)
+
     async def _drain(self, abort: Callable[[], None]) -> None:
         """Lets what was already written reach the socket (bounded), then cuts the connection, so
         "drop after N frames" delivers exactly N frames and no close frame."""
@@ -102,6 +110,7 @@ class Connection:
     async def _send_one(self, frame: dict, send) -> bool:
         """Sends one frame with faults applied; False means: drop the connection now."""
         faults = self.faults
+        track_emitted(self.emitted, frame)
         if frame.get("type") == "patch":
             self.patches += 1
             if faults.lose_every and self.patches % faults.lose_every == 0:

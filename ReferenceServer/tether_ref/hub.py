@@ -592,6 +592,20 @@ def error_frame(code: str, message: str, retry_after_ms: int | None = None) -> d
     return frame
 
 
+def track_emitted(emitted: dict[str, tuple[str, int]], frame: dict) -> None:
+    """Advances a connection's stream positions past one outgoing frame: a `snapshot` or `synced`
+    states the position, a `patch` moves it to its seq."""
+    if frame.get("type") in ("patch", "snapshot", "synced") and isinstance(frame.get("collection"), str):
+        emitted[frame["collection"]] = (frame["epoch"], frame["seq"])
+
+
+def heartbeat_frame(ping_id: int, emitted: dict[str, tuple[str, int]]) -> dict:
+    """A `ping` with `cursors` (PROTOCOL.md 2.10, 6): the position of every collection the
+    connection has sent a frame of, as of this point in its frame order."""
+    return {"type": "ping", "id": ping_id,
+            "cursors": {name: {"epoch": epoch, "seq": seq} for name, (epoch, seq) in emitted.items()}}
+
+
 def close_frame(code: str, reason: str, retry_after_ms: int | None = None) -> dict:
     frame = {"type": "close", "code": code, "reason": reason}
     if retry_after_ms is not None:
