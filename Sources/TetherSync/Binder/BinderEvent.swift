@@ -46,9 +46,10 @@ public enum BinderEvent: Sendable, Equatable {
 
 /// Why a collection is resynced.
 public enum ResyncReason: String, Sendable, Equatable {
-    /// A patch skipped sequence numbers.
+    /// A patch skipped sequence numbers, or a heartbeat named a position the client had not reached
+    /// (frames were lost).
     case gap
-    /// A patch came from another epoch (the server's history was reset).
+    /// A patch or heartbeat came from another epoch (the server's history was reset).
     case epochChange = "epoch-change"
     /// A patch could not be applied; a snapshot replaces the state.
     case failedPatch = "failed-patch"

@@ -84,8 +84,9 @@ extension RealtimeBinder {
             needsSave = true
             flushEvents()
             emit(.rejected(collection: mutation.collection, mutation: mutation.id, code: reject.code, reason: reject.reason))
-        case .ping(let id):
+        case .ping(let id, let cursors):
             sender?.enqueue([WireFrame.pong(id: id).encoded()])
+            if let cursors { checkHeartbeat(cursors) }
         case .pong:
             break
         case .error(let error):
@@ -100,6 +101,20 @@ extension RealtimeBinder {
             }
         case .hello, .subscribe, .mutate:
             emit(.error(.unexpectedFrame(frame.type)))
+        }
+    }
+
+    /// Compares a heartbeat's stream positions with the applied cursors (PROTOCOL.md 6.1). Frames on
+    /// one connection are ordered, so a position the client has not reached means frames were lost —
+    /// typically the last one before a quiet period, which no later patch would reveal.
+    func checkHeartbeat(_ cursors: [String: StreamCursor]) {
+        for name in order {
+            guard let server = cursors[name], let mirror = mirrors[name], !mirror.resyncPending else { continue }
+            let local = mirror.cursor
+            guard local != server else { continue }
+            // Behind in the same epoch (or no state yet) is a gap; another epoch means the history changed.
+            let reason: ResyncReason = local == nil || local?.epoch == server.epoch ? .gap : .epochChange
+            resync(name, reason: reason, from: local)
         }
     }
 

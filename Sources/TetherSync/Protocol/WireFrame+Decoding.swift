@@ -134,7 +134,21 @@ extension WireFrame {
                 reason: try r.optionalString("reason")
             ))
         case "ping":
-            self = .ping(id: try r.integer("id"))
+            let id = try r.integer("id")
+            var cursors: [String: StreamCursor]?
+            if let cursorsObject = try r.optionalObject("cursors") {
+                var map: [String: StreamCursor] = [:]
+                map.reserveCapacity(cursorsObject.count)
+                for (name, value) in cursorsObject {
+                    try r.checkName(name, member: "cursors")
+                    guard let cursor = try r.cursor(value, member: "cursors.\(name)") else {
+                        throw .wrongType(frame: type, member: "cursors.\(name)", expected: "object", found: value.typeName)
+                    }
+                    map[name] = cursor
+                }
+                cursors = map
+            }
+            self = .ping(id: id, cursors: cursors)
         case "pong":
             self = .pong(id: try r.integer("id"))
         case "error":

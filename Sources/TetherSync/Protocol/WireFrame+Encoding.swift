@@ -61,7 +61,16 @@ extension WireFrame {
             if let collection = r.collection { o["collection"] = .string(collection) }
             o["code"] = .string(r.code)
             if let reason = r.reason { o["reason"] = .string(reason) }
-        case .ping(let id), .pong(let id):
+        case .ping(let id, let cursors):
+            o["id"] = Self.integer(id)
+            if let cursors {
+                var c = JSONObject(minimumCapacity: cursors.count)
+                for name in cursors.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                    c[name] = Self.cursorJSON(cursors[name]!)
+                }
+                o["cursors"] = .object(c)
+            }
+        case .pong(let id):
             o["id"] = Self.integer(id)
         case .error(let e):
             o["code"] = .string(e.code)

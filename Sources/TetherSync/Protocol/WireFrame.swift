@@ -22,8 +22,10 @@ public enum WireFrame: Sendable, Equatable {
     case ack(Ack)
     /// Server → client: a mutation was refused.
     case reject(Reject)
-    /// Either direction: liveness probe.
-    case ping(id: UInt64)
+    /// Either direction: liveness probe. From the server it carries the stream position of every
+    /// collection on the connection (`cursors`), so a client that lost a final frame notices it
+    /// without waiting for the next write (PROTOCOL.md 6.1); clients send it without.
+    case ping(id: UInt64, cursors: [String: StreamCursor]? = nil)
     /// Either direction: answer to a ``ping(id:)``.
     case pong(id: UInt64)
     /// Server → client: a non-fatal problem.

@@ -38,6 +38,19 @@ import TetherTestSupport
                           "reject", "ping", "pong", "error", "close"])
     }
 
+    @Test func heartbeatCursorsDecodeAndEncodeSorted() throws {
+        let text = #"{"type":"ping","id":6,"cursors":{"users":{"epoch":"e2","seq":0},"todos":{"epoch":"e1","seq":43}}}"#
+        let frame = try WireFrame(bytes: Array(text.utf8))
+        #expect(frame == .ping(id: 6, cursors: ["todos": StreamCursor(epoch: "e1", seq: 43),
+                                                "users": StreamCursor(epoch: "e2", seq: 0)]))
+        #expect(String(decoding: frame.encoded(), as: UTF8.self)
+                == #"{"type":"ping","id":6,"cursors":{"todos":{"epoch":"e1","seq":43},"users":{"epoch":"e2","seq":0}}}"#)
+        // A ping without the member (a client's, or an older server's) stays what it was.
+        #expect(try WireFrame(bytes: Array(#"{"type":"ping","id":5}"#.utf8)) == .ping(id: 5))
+        #expect(try WireFrame(bytes: Array(#"{"type":"ping","id":5,"cursors":null}"#.utf8)) == .ping(id: 5))
+        #expect(String(decoding: WireFrame.ping(id: 5).encoded(), as: UTF8.self) == #"{"type":"ping","id":5}"#)
+    }
+
     @Test func decodesTypedMembers() throws {
         let frame = try WireFrame(bytes: Array(#"{"type":"patch","collection":"todos","epoch":"e1","seq":43,"ops":[{"op":"remove","path":"/t1"}],"origin":{"client":"c1","mutation":7},"future":true}"#.utf8))
         guard case .patch(let patch) = frame else { Issue.record("not a patch: \(frame)"); return }
@@ -83,6 +96,14 @@ import TetherTestSupport
          .invalidValue(frame: "patch", member: "ops[0].stamp", reason: "\"17-3-alice\" is not a stamp")),
         (#"{"type":"mutate","collection":"c","client":"c1","mutation":1,"ops":[{"op":"add","path":"/a/b","value":3}]}"#,
          .missingMember(frame: "mutate", member: "ops[0].stamp")),
+        (#"{"type":"ping","id":1,"cursors":[]}"#,
+         .wrongType(frame: "ping", member: "cursors", expected: "object", found: "array")),
+        (#"{"type":"ping","id":1,"cursors":{"todos":null}}"#,
+         .wrongType(frame: "ping", member: "cursors.todos", expected: "object", found: "null")),
+        (#"{"type":"ping","id":1,"cursors":{"a b":{"epoch":"e","seq":1}}}"#,
+         .invalidValue(frame: "ping", member: "cursors", reason: "\"a b\" is not 1-64 of [A-Za-z0-9_.-]")),
+        (#"{"type":"ping","id":1,"cursors":{"todos":{"epoch":"e","seq":"1"}}}"#,
+         .wrongType(frame: "ping", member: "cursors.todos.seq", expected: "integer", found: "string")),
         (#"{"type":"mutate","collection":"c","client":"c1","mutation":0,"ops":[{"op":"remove","path":"/a","stamp":"001732645000000-000003-c1"}]}"#,
          .invalidValue(frame: "mutate", member: "mutation", reason: "mutation ids start at 1")),
     ])
