@@ -146,10 +146,37 @@ extension EndToEndTests {
             #expect(saved.contains(#""client":"runner-1""#) && saved.contains(#""live":{"id":"live"}"#), "\(saved)")
         }
 
+        /// Deterministic form of the lost-tail case: the connection's second patch is the one lost and
+        /// nothing is written after it, so only the heartbeat's cursor (PROTOCOL.md 6.1) can reveal it.
+        @Test(arguments: EndToEndTests.transports)
+        func aLostFinalFrameIsRepairedByTheNextHeartbeat(transport: String) async throws {
+            guard let server = try await EndToEndTests.startServer(
+                arguments: ["--heartbeat", "1000", "--faults", "lose_every=2"]) else { return }
+            defer { server.kill() }
+            let agent = try Child(EndToEndTests.agent(server, transport: transport, idle: 3))
+            #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
+            for i in 0..<2 {
+                try await server.patch("todos", opsJSON: #"[{"op":"add","path":"/t\#(i)","value":{"id":"t\#(i)"}}]"#)
+            }
+            let status = await agent.exit(timeout: .seconds(60))
+            #expect(status == 0, "\(agent.diagnostics)")
+            #expect(agent.finalState == (try await EndToEndTests.expectedState(server)))
+            #expect(Self.addCounts(agent) == ["t0": 1, "t1": 1], "\(agent.diagnostics)")
+            if transport != "longpoll" {
+                // The stream lost its last frame: a gap found by the heartbeat, never by a later patch.
+                let gaps = agent.events("resync").filter { $0["reason"] as? String == "gap" }
+                #expect(gaps.count == 1, "\(agent.diagnostics)")
+            }
+        }
+
         @Test(arguments: EndToEndTests.transports)
         func duplicatedAndLostFramesAreAbsorbed(transport: String) async throws {
+            // Heartbeats carry the stream position (PROTOCOL.md 6.1): when the lost frame is the last
+            // one before a quiet period, the next heartbeat reveals it. It is due one heartbeat (1 s)
+            // after the last frame, well inside the agent's 3 quiet seconds, so the agent cannot go
+            // idle before the repair could arrive (the resync and its catch-up are activity again).
             guard let server = try await EndToEndTests.startServer(
-                arguments: ["--heartbeat", "2000", "--faults", "duplicate_every=3,lose_every=4"]) else { return }
+                arguments: ["--heartbeat", "1000", "--faults", "duplicate_every=3,lose_every=4"]) else { return }
             defer { server.kill() }
             let agent = try Child(EndToEndTests.agent(server, transport: transport, idle: 3))
             #expect(await agent.wait { !$0.events("synced").isEmpty }, "\(agent.diagnostics)")
@@ -159,18 +186,9 @@ extension EndToEndTests {
             let status = await agent.exit(timeout: .seconds(60))
             let expected = try await EndToEndTests.expectedState(server)
             let counts = Self.addCounts(agent)
-            // Known defect (open, see the session note on #5): on a stream, when the *last* patch
-            // frame is the one lost, nothing after it reveals the gap (heartbeats carry no seq), so
-            // the agent goes idle one model short (or, if it happens during catch-up, never reports
-            // synced and exits 1). Until pings carry the stream position, this is an intermittent
-            // known issue on WebSocket and SSE; every expectation still runs.
-            withKnownIssue("a lost final frame on a stream is not detected", isIntermittent: true) {
-                #expect(status == 0, "\(agent.diagnostics)")
-                #expect(agent.finalState == expected)
-                #expect(counts.count == 20 && counts.values.allSatisfy { $0 == 1 }, "\(counts)")
-            } when: {
-                transport != "longpoll"
-            }
+            #expect(status == 0, "\(agent.diagnostics)")
+            #expect(agent.finalState == expected)
+            #expect(counts.count == 20 && counts.values.allSatisfy { $0 == 1 }, "\(counts)")
             if transport != "longpoll" {
                 // On streams a lost frame is a gap the binder must repair; a long poll's next request
                 // names the cursor of what it delivered, so the server simply sends the lost frame again.
