@@ -9,8 +9,8 @@ extension RealtimeBinder {
             return
         }
         switch frame {
-        case .welcome:
-            break
+        case .welcome(let welcome):
+            serverHeartbeatMilliseconds = welcome.heartbeatMilliseconds
         case .snapshot(let snapshot):
             guard mirrors[snapshot.collection] != nil else { return emit(.error(.unknownCollection(snapshot.collection))) }
             let pending = outbox.filter { $0.collection == snapshot.collection }.flatMap(\.writes)

@@ -80,6 +80,10 @@ open class RealtimeBinder: EventEmitter {
     public private(set) var isDestroyed = false
     /// The connection phase, as the last lifecycle event reported it.
     public internal(set) var phase: Phase = .idle
+    /// The heartbeat interval the server announced in its last `welcome`, in milliseconds (`nil`
+    /// before the first one). A lost final frame is revealed by the server's next heartbeat at most
+    /// this long after it (PROTOCOL.md 6.1), so whoever decides a replica is idle should wait longer.
+    public internal(set) var serverHeartbeatMilliseconds: UInt64?
 
     var transport: (any Transport)?
     var collections: [String: any RealtimeBindable] = [:]

@@ -52,7 +52,10 @@ import TetherSync
         b.inn(B.patch(5, Self.add("t2")))
         b.inn(Self.heartbeat(1, ["todos": Self.cursor(5), "elsewhere": Self.cursor(99)]))
         b.out(["type": "pong", "id": 1])
-        let result = await (try ReplaySession(transcript: b.transcript)).run()
+        let session = try ReplaySession(transcript: b.transcript)
+        #expect(session.binder.serverHeartbeatMilliseconds == nil)
+        let result = await session.run()
+        #expect(session.binder.serverHeartbeatMilliseconds == 15_000)  // from the welcome
         // An unexpected subscribe would be reported as a mismatch ("unexpected frame sent").
         #expect(result.mismatches.isEmpty, "\(result.mismatches)")
         #expect(Self.resyncs(result.events).isEmpty)
