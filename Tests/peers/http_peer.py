@@ -2,7 +2,8 @@
 """Test peer for Tether's HTTP transports (Server-Sent Events and long polling).
 
 Started by the Swift tests: `python3 http_peer.py --port 0` binds 127.0.0.1 on a free port, prints
-`PORT <n>` and serves until stdin closes (so it never outlives the test process).
+`PORT <n>` and serves until stdin closes (so it never outlives the test process). With `--cert` and
+`--key` it serves HTTPS instead.
 
 Behaviour is chosen per request by the first path segment, a '+'-separated list of options:
 `/<options>/v1/events`, `/<options>/v1/poll`, `/<options>/v1/send`. Options:
@@ -30,6 +31,7 @@ import asyncio
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -301,7 +303,13 @@ async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--cert", help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--key", help="the certificate's private key (PEM)")
     args = parser.parse_args()
+    context = None
+    if args.cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
 
     app = web.Application()
     app.router.add_get("/control/requests", control_requests)
@@ -314,7 +322,7 @@ async def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
-    site = web.SockSite(runner, sock)
+    site = web.SockSite(runner, sock, ssl_context=context)
     await site.start()
     print(f"PORT {sock.getsockname()[1]}", flush=True)
     threading.Thread(target=watch_stdin, daemon=True).start()

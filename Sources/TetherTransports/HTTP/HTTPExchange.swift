@@ -73,6 +73,8 @@ final class HTTPExchange: HTTPTaskHandle, @unchecked Sendable {
         readSource = source
         source.resume()
         armIdleTimer(after: idleTimeout)
+        // OpenSSL may already hold decrypted bytes that the socket will never signal again.
+        readAvailable()
     }
 
     private static func connect(_ endpoint: WebSocketEndpoint, tls: TLSOptions, deadline: ContinuousClock.Instant) throws(HTTPClientError) -> any ByteStream {
