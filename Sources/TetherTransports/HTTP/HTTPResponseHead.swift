@@ -38,10 +38,10 @@ struct HTTPResponseHead: Sendable, Equatable {
                 throw .malformedHead("bad header line: \(String(decoding: line.prefix(80), as: UTF8.self))")
             }
             let name = line[line.startIndex..<colon]
-            guard name.allSatisfy(Self.isTokenByte) else {
+            guard name.allSatisfy(HTTPSyntax.isTokenByte) else {
                 throw .malformedHead("bad header name: \(String(decoding: name.prefix(80), as: UTF8.self))")
             }
-            let value = Self.trimmed(String(decoding: line[(colon + 1)...], as: UTF8.self))
+            let value = String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingWhitespace()
             headers.append(Field(name: String(decoding: name, as: UTF8.self), value: value))
         }
     }
@@ -50,24 +50,5 @@ struct HTTPResponseHead: Sendable, Equatable {
         self.status = status
         self.reason = reason
         self.headers = headers
-    }
-
-    /// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    static func trimmed<S: StringProtocol>(_ text: S) -> String {
-        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isOWS($0) }), let last = text.lastIndex(where: { !isOWS($0) }) else {
-            return ""
-        }
-        return String(text[first...last])
-    }
-
-    /// RFC 9110 `tchar`.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
-        }
     }
 }

@@ -136,7 +136,7 @@ struct HTTPResponseParser {
     private func framing(for head: HTTPResponseHead) throws(HTTPResponseError) -> BodyFraming {
         if isHeadRequest || head.status == 204 || head.status == 304 { return .none }
         if let encoding = head.header("Transfer-Encoding") {
-            let codings = encoding.split(separator: ",").map { HTTPResponseHead.trimmed($0).lowercased() }
+            let codings = encoding.split(separator: ",").map { $0.trimmingWhitespace().lowercased() }
             guard codings.last == "chunked" else { return .untilClose }  // RFC 9112 6.3 rule 4
             return .chunked
         }
@@ -145,7 +145,7 @@ struct HTTPResponseParser {
         var parsed: Int?
         for field in lengths {
             for part in field.value.split(separator: ",") {
-                let text = HTTPResponseHead.trimmed(part)
+                let text = part.trimmingWhitespace()
                 guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
                       let value = Int(text)
                 else { throw .invalidHeader("Content-Length: \(first.value)") }

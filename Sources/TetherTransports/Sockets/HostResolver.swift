@@ -54,10 +54,11 @@ struct HostResolver: Sendable {
         return try result.get()
     }
 
-    private static func isIPLiteral(_ host: String) -> Bool {
+    /// True for IPv4 dotted quads and IPv6 literals (no brackets).
+    static func isIPLiteral(_ host: String) -> Bool {
         if host.contains(":") { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && UInt8($0) != nil }
+        return parts.count == 4 && parts.allSatisfy { part in !part.isEmpty && part.allSatisfy(\.isASCII) && UInt8(part) != nil }
     }
 
     /// The hand-over between the lookup thread and the waiter; whoever comes second owns the result.

@@ -15,11 +15,7 @@ struct WebSocketEndpoint: Sendable, Equatable {
     }
 
     /// True when `host` is an IPv4 or IPv6 literal (no SNI is sent for those, and they are verified as IPs).
-    var hostIsIPLiteral: Bool {
-        if host.contains(":") { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in !part.isEmpty && part.allSatisfy(\.isASCII) && UInt8(part) != nil }
-    }
+    var hostIsIPLiteral: Bool { HostResolver.isIPLiteral(host) }
 
     init(secure: Bool, host: String, port: UInt16, resource: String) {
         self.secure = secure
