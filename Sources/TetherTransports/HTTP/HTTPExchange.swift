@@ -77,7 +77,7 @@ final class HTTPExchange: HTTPTaskHandle, @unchecked Sendable {
         readAvailable()
     }
 
-    private static func connect(_ endpoint: WebSocketEndpoint, tls: TLSOptions, deadline: ContinuousClock.Instant) throws(HTTPClientError) -> any ByteStream {
+    private static func connect(_ endpoint: Endpoint, tls: TLSOptions, deadline: ContinuousClock.Instant) throws(HTTPClientError) -> any ByteStream {
         do throws(WebSocketError) {
             let fd = try TCPSocket.connect(host: endpoint.host, port: endpoint.port, deadline: deadline)
             return endpoint.secure

@@ -9,7 +9,7 @@ import FoundationNetworking
 /// an SSE stream and a POST never queue behind each other, and the end of a response is never ambiguous.
 struct HTTPRequestHead: Sendable {
     /// Host, port and TLS of the URL (`resource` is the request target).
-    var endpoint: WebSocketEndpoint
+    var endpoint: Endpoint
     /// Request line, fields, blank line and body.
     var bytes: [UInt8]
     var isHead: Bool
@@ -30,7 +30,7 @@ struct HTTPRequestHead: Sendable {
         guard (1...65535).contains(port) else { throw .invalidRequest("bad port: \(url.absoluteString)") }
         var resource = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         if let query = components.percentEncodedQuery { resource += "?" + query }
-        endpoint = WebSocketEndpoint(secure: secure, host: host, port: UInt16(port), resource: resource)
+        endpoint = Endpoint(secure: secure, host: host, port: UInt16(port), resource: resource)
 
         let method = request.httpMethod ?? "GET"
         isHead = method == "HEAD"

@@ -15,7 +15,7 @@ import Testing
         request.setValue("Bearer t", forHTTPHeaderField: "Authorization")
         request.httpBody = Data("[1]".utf8)
         let head = try HTTPRequestHead(request)
-        #expect(head.endpoint == WebSocketEndpoint(secure: false, host: "127.0.0.1", port: 8080, resource: "/base/v1/send?client=c%3D1&x=%2C"))
+        #expect(head.endpoint == Endpoint(secure: false, host: "127.0.0.1", port: 8080, resource: "/base/v1/send?client=c%3D1&x=%2C"))
         let lines = text(head).components(separatedBy: "\r\n")
         #expect(lines.first == "POST /base/v1/send?client=c%3D1&x=%2C HTTP/1.1")
         #expect(lines.contains("Host: 127.0.0.1:8080"))

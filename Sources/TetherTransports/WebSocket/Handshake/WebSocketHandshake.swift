@@ -7,14 +7,14 @@ struct WebSocketHandshake: Sendable {
     /// Response headers larger than this fail the handshake rather than growing the buffer.
     static let maxResponseHeaderBytes = 16 << 10
 
-    let endpoint: WebSocketEndpoint
+    let endpoint: Endpoint
     /// Base64 of 16 fresh random bytes.
     let key: String
     let subprotocols: [String]
     let headers: [(name: String, value: String)]
 
     init(
-        endpoint: WebSocketEndpoint,
+        endpoint: Endpoint,
         subprotocols: [String],
         headers: [(name: String, value: String)],
         key: String = WebSocketHandshake.freshKey()
