@@ -19,6 +19,8 @@ Behaviour is chosen per request by the first path segment, a '+'-separated list 
             multi-line data and non-frame events, then ends; the frame data sent is kept for /control/sent
   big       an SSE stream sends one 4096-byte frame
   silent    an SSE stream sends the welcome, then nothing
+  closing   POST /v1/send answers with `Connection: close`
+  stale     POST /v1/send keeps the connection alive, then closes it 100 ms later without notice
 Every stream and a client's first poll start with a welcome frame echoing what the client sent (`echo`);
 a poll without a cursor also gets a snapshot of "todos" at seq 0 (the empty state) before the log.
 POST /v1/send appends one patch per posted frame: {"op":"add","path":"/<seq>","value":<frame>}.
@@ -87,6 +89,9 @@ def record(request, **extra):
         "contentType": request.headers.get("Content-Type"),
         "t": time.monotonic(),
     }
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    if peer:
+        entry["peerPort"] = peer[1]
     entry.update(extra)
     STATE["requests"].append(entry)
     return entry
@@ -281,7 +286,13 @@ async def send(request):
         STATE["log"].append(patch(len(STATE["log"]) + 1, frame))
     notify()
     entry["status"] = 202
-    return web.Response(status=202)
+    response = web.Response(status=202)
+    if "closing" in opts:
+        response.force_close()  # answers with Connection: close
+    if "stale" in opts and request.transport is not None:
+        # Keep-alive as usual, then drop the idle connection without telling the client.
+        asyncio.get_running_loop().call_later(0.1, request.transport.close)
+    return response
 
 
 async def control_requests(request):

@@ -25,14 +25,14 @@ final class HTTPSession: Sendable {
     private let backend: Backend
 
     private enum Backend: Sendable {
-        case sockets(connectTimeout: Duration, tls: TLSOptions)
+        case sockets(connectTimeout: Duration, tls: TLSOptions, pool: HTTPConnectionPool)
         case urlSession(URLSession, Router)
     }
 
     init(configuration: HTTPTransportConfiguration, maximumConnectionsPerHost: Int = 8) {
         switch configuration.backend.resolved {
         case .sockets, .automatic:
-            backend = .sockets(connectTimeout: configuration.connectTimeout, tls: configuration.tls)
+            backend = .sockets(connectTimeout: configuration.connectTimeout, tls: configuration.tls, pool: HTTPConnectionPool())
         case .urlSession:
             let sessionConfiguration = URLSessionConfiguration.ephemeral
             sessionConfiguration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
@@ -52,10 +52,16 @@ final class HTTPSession: Sendable {
     }
 
     /// Starts `request`, routing its callbacks to `handler` until it completes.
-    func start(_ request: URLRequest, handler: any HTTPTaskHandler) -> any HTTPTaskHandle {
+    ///
+    /// `reusingConnections` lets the socket client send it on an idle keep-alive connection and keep
+    /// the connection afterwards; only for requests that are safe to send twice (a dead pooled
+    /// connection makes the client resend once). URLSession pools connections by itself.
+    func start(_ request: URLRequest, handler: any HTTPTaskHandler, reusingConnections: Bool = false) -> any HTTPTaskHandle {
         switch backend {
-        case .sockets(let connectTimeout, let tls):
-            let exchange = HTTPExchange(request: request, handler: handler, connectTimeout: connectTimeout, tls: tls)
+        case .sockets(let connectTimeout, let tls, let pool):
+            let exchange = HTTPExchange(
+                request: request, handler: handler, connectTimeout: connectTimeout, tls: tls,
+                pool: reusingConnections ? pool : nil)
             exchange.resume()
             return exchange
         case .urlSession(let session, let router):
@@ -71,11 +77,13 @@ final class HTTPSession: Sendable {
     ///
     /// - Throws: ``TransportError/connectionFailed(_:)`` for network errors and timeouts,
     ///   ``TransportError/messageTooLarge(limit:)`` for a larger body, ``TransportError/closed`` when cancelled.
-    func fetch(_ request: URLRequest, maximumBodySize: Int) async throws(TransportError) -> (HTTPURLResponse, [UInt8]) {
+    func fetch(
+        _ request: URLRequest, maximumBodySize: Int, reusingConnections: Bool = false
+    ) async throws(TransportError) -> (HTTPURLResponse, [UInt8]) {
         let handler = BufferedResponse(limit: maximumBodySize)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                handler.begin(continuation) { self.start(request, handler: handler) }
+                handler.begin(continuation) { self.start(request, handler: handler, reusingConnections: reusingConnections) }
             }
         } onCancel: {
             handler.cancel()
@@ -87,6 +95,12 @@ final class HTTPSession: Sendable {
     static func isTimeout(_ error: any Error) -> Bool {
         if let error = error as? HTTPClientError { return error == .timedOut }
         return (error as NSError).code == NSURLErrorTimedOut
+    }
+
+    /// Idle keep-alive connections of the socket client (0 with URLSession), for tests.
+    var idleConnectionCount: Int {
+        if case .sockets(_, _, let pool) = backend { return pool.idleCount }
+        return 0
     }
 
     /// Maps a completion error (from either backend) to a transport error.

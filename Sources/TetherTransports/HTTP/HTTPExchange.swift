@@ -16,27 +16,39 @@ import FoundationNetworking
 /// the handler's callbacks run there, in order: at most one `didReceive(response:)`, any number of
 /// `didReceive(data:)`, then exactly one `didComplete(error:)`. Silence longer than the request's
 /// `timeoutInterval` ends the exchange with ``HTTPClientError/timedOut`` (an idle timer, as URLSession's).
+///
+/// With a ``HTTPConnectionPool`` the exchange reuses an idle connection and returns its own to the pool
+/// when the response ended cleanly (length-delimited, no `Connection: close`, nothing extra). Only
+/// requests that are safe to send twice may use a pool: when a reused connection turns out dead before
+/// any response byte arrived, the request is sent again once on a fresh connection.
 final class HTTPExchange: HTTPTaskHandle, @unchecked Sendable {
     private let queue: DispatchQueue
     private let request: URLRequest
     private let handler: any HTTPTaskHandler
     private let connectTimeout: Duration
     private let tls: TLSOptions
+    private let pool: HTTPConnectionPool?
 
     // Confined to `queue`.
+    private var head: HTTPRequestHead?
     private var stream: (any ByteStream)?
+    private var streamIsReused = false
     private var readSource: (any DispatchSourceRead)?
     private var idleTimer: (any DispatchSourceTimer)?
     private var lastActivity = ContinuousClock.now
     private var parser = HTTPResponseParser()
     private var readBuffer: [UInt8] = []
+    private var responseAllowsReuse = false
+    /// The response said `Connection: close`.
+    private var connectionClose = false
     private var finished = false
 
-    init(request: URLRequest, handler: any HTTPTaskHandler, connectTimeout: Duration, tls: TLSOptions) {
+    init(request: URLRequest, handler: any HTTPTaskHandler, connectTimeout: Duration, tls: TLSOptions, pool: HTTPConnectionPool? = nil) {
         self.request = request
         self.handler = handler
         self.connectTimeout = connectTimeout
         self.tls = tls
+        self.pool = pool
         queue = DispatchQueue(label: "tether.http.\(request.url?.host ?? "")")
     }
 
@@ -55,26 +67,65 @@ final class HTTPExchange: HTTPTaskHandle, @unchecked Sendable {
     private func run() {
         guard !finished else { return }
         do throws(HTTPClientError) {
-            let head = try HTTPRequestHead(request)
-            parser = HTTPResponseParser(isHeadRequest: head.isHead)
-            let stream = try Self.connect(head.endpoint, tls: tls, deadline: .now + connectTimeout)
-            self.stream = stream
-            try Self.write(head.bytes, to: stream, deadline: .now + idleTimeout)
+            let head = try HTTPRequestHead(request, keepAlive: pool != nil)
+            self.head = head
+            if let reused = pool?.take(head.endpoint) {
+                do throws(HTTPClientError) {
+                    try send(head, on: reused, reused: true)
+                    return
+                } catch {
+                    reused.close()  // died while idle: fall through to a fresh connection
+                }
+            }
+            try send(head, on: try Self.connect(head.endpoint, tls: tls, deadline: .now + connectTimeout), reused: false)
         } catch {
             complete(error)
-            return
         }
-        readBuffer = [UInt8](repeating: 0, count: 64 << 10)
+    }
+
+    /// Writes the request on `stream` and starts reading the response from it.
+    private func send(_ head: HTTPRequestHead, on stream: any ByteStream, reused: Bool) throws(HTTPClientError) {
+        self.stream = stream
+        streamIsReused = reused
+        parser = HTTPResponseParser(isHeadRequest: head.isHead)
+        do throws(HTTPClientError) {
+            try Self.write(head.bytes, to: stream, deadline: .now + idleTimeout)
+        } catch {
+            self.stream = nil
+            if !reused { stream.close() }
+            throw error
+        }
+        if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: 64 << 10) }
         lastActivity = .now
-        let source = DispatchSource.makeReadSource(fileDescriptor: stream!.fileDescriptor, queue: queue)
+        let source = DispatchSource.makeReadSource(fileDescriptor: stream.fileDescriptor, queue: queue)
         source.setEventHandler { [self] in readAvailable() }
-        let stream = self.stream
-        source.setCancelHandler { stream?.close() }  // the descriptor outlives the source
+        // The descriptor outlives the source: it is closed (or pooled) only once the source is cancelled.
+        source.setCancelHandler { [self, pool] in
+            if responseAllowsReuse, let pool {
+                pool.put(stream, for: head.endpoint)
+            } else {
+                stream.close()
+            }
+        }
         readSource = source
         source.resume()
         armIdleTimer(after: idleTimeout)
         // OpenSSL may already hold decrypted bytes that the socket will never signal again.
         readAvailable()
+    }
+
+    /// A reused connection ended before any response byte: the server had closed it while it sat idle.
+    /// Drops it and sends the request once more on a fresh connection.
+    private func retryOnFreshConnection() {
+        readSource?.cancel()  // closes the dead stream
+        readSource = nil
+        stream = nil
+        guard let head else { return complete(.connectionFailed("no request")) }
+        do throws(HTTPClientError) {
+            try send(head, on: try Self.connect(head.endpoint, tls: tls, deadline: .now + connectTimeout), reused: false)
+        } catch {
+            complete(error)
+        }
     }
 
     private static func connect(_ endpoint: Endpoint, tls: TLSOptions, deadline: ContinuousClock.Instant) throws(HTTPClientError) -> any ByteStream {
@@ -121,9 +172,19 @@ final class HTTPExchange: HTTPTaskHandle, @unchecked Sendable {
                         return .badResponse(error)
                     }
                 }
-                if let failure { complete(failure) } else if parser.isComplete { complete(nil) }
+                if let failure {
+                    complete(failure)
+                } else if parser.isComplete {
+                    responseAllowsReuse = pool != nil && !parser.hasTrailingBytes && !parser.endsWithConnection
+                        && !connectionClose
+                    complete(nil)
+                }
             case .wouldBlock:
                 return
+            case .endOfStream where streamIsReused && !parser.hasStarted:
+                return retryOnFreshConnection()
+            case .failed where streamIsReused && !parser.hasStarted:
+                return retryOnFreshConnection()
             case .endOfStream:
                 do throws(HTTPResponseError) {
                     try parser.parseEndOfStream { event in deliver(event) }
@@ -141,6 +202,7 @@ final class HTTPExchange: HTTPTaskHandle, @unchecked Sendable {
         guard !finished else { return }
         switch event {
         case .head(let head):
+            connectionClose = head.header("Connection")?.lowercased().contains("close") ?? false
             var fields: [String: String] = [:]
             for field in head.headers {
                 fields[field.name] = fields[field.name].map { "\($0), \(field.value)" } ?? field.value

@@ -5,8 +5,9 @@ import FoundationNetworking
 
 /// A `URLRequest` as HTTP/1.1 bytes, plus where to send them.
 ///
-/// Every request asks for `Connection: close`: each exchange owns its connection, so a held long poll,
-/// an SSE stream and a POST never queue behind each other, and the end of a response is never ambiguous.
+/// Streams and polls ask for `Connection: close`: each owns its connection, so a held long poll, an SSE
+/// stream and a POST never queue behind each other. Uplink POSTs may keep theirs alive for the next
+/// POST (``HTTPConnectionPool``).
 struct HTTPRequestHead: Sendable {
     /// Host, port and TLS of the URL (`resource` is the request target).
     var endpoint: Endpoint
@@ -14,7 +15,7 @@ struct HTTPRequestHead: Sendable {
     var bytes: [UInt8]
     var isHead: Bool
 
-    init(_ request: URLRequest) throws(HTTPClientError) {
+    init(_ request: URLRequest, keepAlive: Bool = false) throws(HTTPClientError) {
         guard let url = request.url, let components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
             throw .invalidRequest("missing URL")
         }
@@ -46,7 +47,7 @@ struct HTTPRequestHead: Sendable {
         }
         if !hasUserAgent { text += "User-Agent: Tether\r\n" }
         if !body.isEmpty || method == "POST" || method == "PUT" { text += "Content-Length: \(body.count)\r\n" }
-        text += "Connection: close\r\n\r\n"
+        text += keepAlive ? "\r\n" : "Connection: close\r\n\r\n"
         bytes = Array(text.utf8) + body
     }
 

@@ -48,6 +48,13 @@ struct HTTPResponseParser {
         self.isHeadRequest = isHeadRequest
     }
 
+    /// Bytes arrived after the end of the response (a keep-alive connection would be out of step).
+    private(set) var hasTrailingBytes = false
+    /// The body is delimited by the end of the connection (no length, not chunked).
+    private(set) var endsWithConnection = false
+    /// At least one byte of a response arrived.
+    private(set) var hasStarted = false
+
     /// True once the whole response was parsed.
     var isComplete: Bool {
         if case .done = state { return true }
@@ -61,6 +68,7 @@ struct HTTPResponseParser {
     ) throws(HTTPResponseError) {
         var index = 0
         let count = bytes.count
+        if count > 0 { hasStarted = true }
         while index < count {
             switch state {
             case .head:
@@ -76,7 +84,9 @@ struct HTTPResponseParser {
                 case .none: try finish(emit)
                 case .length(let length): if length == 0 { try finish(emit) } else { state = .fixedBody(remaining: length) }
                 case .chunked: state = .chunkSize
-                case .untilClose: state = .untilClose
+                case .untilClose:
+                    endsWithConnection = true
+                    state = .untilClose
                 }
             case .fixedBody(let remaining):
                 let take = min(remaining, count - index)
@@ -112,6 +122,7 @@ struct HTTPResponseParser {
                 line.removeAll(keepingCapacity: true)
                 if empty { try finish(emit) }
             case .done:
+                hasTrailingBytes = true
                 return
             }
         }

@@ -1,6 +1,6 @@
 /// Where a client connects (host, port, TLS) and what it puts in the request line and `Host`;
 /// shared by the WebSocket and HTTP clients.
-struct Endpoint: Sendable, Equatable {
+struct Endpoint: Sendable, Hashable {
     var secure: Bool
     /// The host without IPv6 brackets.
     var host: String

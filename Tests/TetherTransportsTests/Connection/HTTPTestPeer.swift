@@ -22,6 +22,8 @@ final class HTTPTestPeer: @unchecked Sendable {
         var status: Int?
         var returned: Int?
         var done: Double?
+        /// The client's TCP port: equal ports mean one reused connection.
+        var peerPort: Int?
 
         func query(_ name: String) -> [String] { (query ?? []).filter { $0.first == name }.map { $0[1] } }
     }
