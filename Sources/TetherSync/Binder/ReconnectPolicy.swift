@@ -10,17 +10,22 @@ public struct ReconnectPolicy: Sendable, Equatable {
     public var multiplier: UInt64
     /// Give up after this many consecutive failed attempts (`nil`: never).
     public var maximumAttempts: Int?
+    /// The longest server retry hint honoured: a buggy or hostile server must not park the client
+    /// for days with one `retryAfter`.
+    public var maximumHintMilliseconds: UInt64
 
     public init(
         initialDelayMilliseconds: UInt64 = 250,
         maximumDelayMilliseconds: UInt64 = 30_000,
         multiplier: UInt64 = 2,
-        maximumAttempts: Int? = nil
+        maximumAttempts: Int? = nil,
+        maximumHintMilliseconds: UInt64 = 600_000
     ) {
         self.initialDelayMilliseconds = initialDelayMilliseconds
         self.maximumDelayMilliseconds = maximumDelayMilliseconds
         self.multiplier = max(1, multiplier)
         self.maximumAttempts = maximumAttempts
+        self.maximumHintMilliseconds = maximumHintMilliseconds
     }
 
     /// The upper bound of the delay before attempt number `attempt` (0-based).
@@ -34,10 +39,11 @@ public struct ReconnectPolicy: Sendable, Equatable {
         return min(bound, maximumDelayMilliseconds)
     }
 
-    /// A full-jitter delay for `attempt`, at least `hint` milliseconds when the server gave one.
+    /// A full-jitter delay for `attempt`, at least `hint` milliseconds (capped by
+    /// ``maximumHintMilliseconds``) when the server gave one.
     public func delay(forAttempt attempt: Int, hint: UInt64? = nil, using random: inout some RandomNumberGenerator) -> UInt64 {
         let jittered = UInt64.random(in: 0...bound(forAttempt: attempt), using: &random)
-        return max(jittered, hint ?? 0)
+        return max(jittered, min(hint ?? 0, maximumHintMilliseconds))
     }
 }
 
