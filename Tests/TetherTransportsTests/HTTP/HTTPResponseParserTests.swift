@@ -1,4 +1,5 @@
 import Foundation
+import TetherTestSupport
 @testable import TetherTransports
 import Testing
 
@@ -142,5 +143,43 @@ import Testing
         #expect(throws: HTTPResponseError.self) { try Self.run([Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab".utf8)], close: true) }
         #expect(throws: HTTPResponseError.self) { try Self.run([Array("HTTP/1.1 200".utf8)], close: true) }
         #expect(throws: HTTPResponseError.self) { try Self.run([], close: true) }
+    }
+
+    /// Random bodies, framed by length, by random chunk sizes or by the connection's end, fed in random
+    /// splits: the body always comes out intact and the response ends exactly once.
+    @Test func randomFramingsAndSplitsRoundTrip() throws {
+        var random = SplitMix64(seed: 0x7e7e_4e7)
+        for round in 0..<300 {
+            let body = (0..<Int.random(in: 0...3_000, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            var wire = Array("HTTP/1.1 200 OK\r\nX-Round: \(round)\r\n".utf8)
+            let framing = Int.random(in: 0...2, using: &random)
+            switch framing {
+            case 0:
+                wire += Array("Content-Length: \(body.count)\r\n\r\n".utf8) + body
+            case 1:
+                wire += Array("Transfer-Encoding: chunked\r\n\r\n".utf8)
+                var offset = 0
+                while offset < body.count {
+                    let size = min(body.count - offset, Int.random(in: 1...700, using: &random))
+                    let hex = String(size, radix: 16, uppercase: Bool.random(using: &random))
+                    wire += Array("\(hex)\r\n".utf8) + body[offset..<offset + size] + Array("\r\n".utf8)
+                    offset += size
+                }
+                wire += Array("0\r\n\r\n".utf8)
+            default:
+                wire += Array("\r\n".utf8) + body
+            }
+            var chunks: [[UInt8]] = []
+            var offset = 0
+            while offset < wire.count {
+                let size = min(wire.count - offset, Int.random(in: 1...500, using: &random))
+                chunks.append(Array(wire[offset..<offset + size]))
+                offset += size
+            }
+            let outcome = try Self.run(chunks, close: framing == 2)
+            #expect(outcome.status == 200)
+            #expect(outcome.ended)
+            #expect(outcome.body == body, "round \(round), framing \(framing)")
+        }
     }
 }
