@@ -1,6 +1,8 @@
 /// When to try again after a connection ends: exponential backoff with full jitter
 /// (a uniformly random delay between 0 and the exponential bound), never sooner than the server's
-/// retry hint. Deliberately small; TetherTransports' `ConnectionPolicy` offers more knobs.
+/// retry hint (up to a cap). The attempt counter resets only after a healthy connection (synced and
+/// up for ``healthyAfterMilliseconds``). This is the one reconnect policy: transports never reconnect
+/// on their own.
 public struct ReconnectPolicy: Sendable, Equatable {
     /// The bound for the first retry, in milliseconds.
     public var initialDelayMilliseconds: UInt64
@@ -13,19 +15,24 @@ public struct ReconnectPolicy: Sendable, Equatable {
     /// The longest server retry hint honoured: a buggy or hostile server must not park the client
     /// for days with one `retryAfter`.
     public var maximumHintMilliseconds: UInt64
+    /// A connection must reach `synced` and stay up this long before the attempt counter resets: a
+    /// server that syncs and drops us at once must not turn backoff into a tight loop.
+    public var healthyAfterMilliseconds: UInt64
 
     public init(
         initialDelayMilliseconds: UInt64 = 250,
         maximumDelayMilliseconds: UInt64 = 30_000,
         multiplier: UInt64 = 2,
         maximumAttempts: Int? = nil,
-        maximumHintMilliseconds: UInt64 = 600_000
+        maximumHintMilliseconds: UInt64 = 600_000,
+        healthyAfterMilliseconds: UInt64 = 10_000
     ) {
         self.initialDelayMilliseconds = initialDelayMilliseconds
         self.maximumDelayMilliseconds = maximumDelayMilliseconds
         self.multiplier = max(1, multiplier)
         self.maximumAttempts = maximumAttempts
         self.maximumHintMilliseconds = maximumHintMilliseconds
+        self.healthyAfterMilliseconds = healthyAfterMilliseconds
     }
 
     /// The upper bound of the delay before attempt number `attempt` (0-based).
