@@ -2,7 +2,8 @@
 """Test peer for Tether's HTTP transports (Server-Sent Events and long polling).
 
 Started by the Swift tests: `python3 http_peer.py --port 0` binds 127.0.0.1 on a free port, prints
-`PORT <n>` and serves until stdin closes (so it never outlives the test process).
+`PORT <n>` and serves until stdin closes (so it never outlives the test process). With `--cert` and
+`--key` it serves HTTPS instead.
 
 Behaviour is chosen per request by the first path segment, a '+'-separated list of options:
 `/<options>/v1/events`, `/<options>/v1/poll`, `/<options>/v1/send`. Options:
@@ -18,6 +19,8 @@ Behaviour is chosen per request by the first path segment, a '+'-separated list 
             multi-line data and non-frame events, then ends; the frame data sent is kept for /control/sent
   big       an SSE stream sends one 4096-byte frame
   silent    an SSE stream sends the welcome, then nothing
+  closing   POST /v1/send answers with `Connection: close`
+  stale     POST /v1/send keeps the connection alive, then closes it 100 ms later without notice
 Every stream and a client's first poll start with a welcome frame echoing what the client sent (`echo`);
 a poll without a cursor also gets a snapshot of "todos" at seq 0 (the empty state) before the log.
 POST /v1/send appends one patch per posted frame: {"op":"add","path":"/<seq>","value":<frame>}.
@@ -30,6 +33,7 @@ import asyncio
 import json
 import os
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -85,6 +89,9 @@ def record(request, **extra):
         "contentType": request.headers.get("Content-Type"),
         "t": time.monotonic(),
     }
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    if peer:
+        entry["peerPort"] = peer[1]
     entry.update(extra)
     STATE["requests"].append(entry)
     return entry
@@ -279,7 +286,13 @@ async def send(request):
         STATE["log"].append(patch(len(STATE["log"]) + 1, frame))
     notify()
     entry["status"] = 202
-    return web.Response(status=202)
+    response = web.Response(status=202)
+    if "closing" in opts:
+        response.force_close()  # answers with Connection: close
+    if "stale" in opts and request.transport is not None:
+        # Keep-alive as usual, then drop the idle connection without telling the client.
+        asyncio.get_running_loop().call_later(0.1, request.transport.close)
+    return response
 
 
 async def control_requests(request):
@@ -301,7 +314,13 @@ async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--cert", help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--key", help="the certificate's private key (PEM)")
     args = parser.parse_args()
+    context = None
+    if args.cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
 
     app = web.Application()
     app.router.add_get("/control/requests", control_requests)
@@ -314,7 +333,7 @@ async def main():
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
-    site = web.SockSite(runner, sock)
+    site = web.SockSite(runner, sock, ssl_context=context)
     await site.start()
     print(f"PORT {sock.getsockname()[1]}", flush=True)
     threading.Thread(target=watch_stdin, daemon=True).start()

@@ -36,15 +36,19 @@ extension RealtimeBinder {
                 await connection.close()
                 break
             }
+            let openedAt = options.clock.now()
             let healthy = await serve(connection, isolation: isolation)
+            let closedAt = options.clock.now()
+            let lasted = closedAt >= openedAt ? closedAt - openedAt : 0
             if isDestroyed { break }
             if let fatal = fatalClose {
                 stop(fatal)
                 return
             }
-            attempt = healthy.reachedSync ? 0 : attempt + 1
+            let stayedUp = lasted >= options.reconnect.healthyAfterMilliseconds
+            attempt = healthy.reachedSync && stayedUp ? 0 : attempt + 1
             if let limit = options.reconnect.maximumAttempts, attempt >= limit {
-                stop(TransportCloseReason(code: "gave-up", message: "\(attempt) attempts without sync"))
+                stop(TransportCloseReason(code: "gave-up", message: "\(attempt) attempts without a healthy connection"))
                 return
             }
             let delay = backoff(attempt: attempt, reason: healthy.reason)

@@ -1,6 +1,8 @@
 /// When to try again after a connection ends: exponential backoff with full jitter
 /// (a uniformly random delay between 0 and the exponential bound), never sooner than the server's
-/// retry hint. Deliberately small; TetherTransports' `ConnectionPolicy` offers more knobs.
+/// retry hint (up to a cap). The attempt counter resets only after a healthy connection (synced and
+/// up for ``healthyAfterMilliseconds``). This is the one reconnect policy: transports never reconnect
+/// on their own.
 public struct ReconnectPolicy: Sendable, Equatable {
     /// The bound for the first retry, in milliseconds.
     public var initialDelayMilliseconds: UInt64
@@ -10,17 +12,27 @@ public struct ReconnectPolicy: Sendable, Equatable {
     public var multiplier: UInt64
     /// Give up after this many consecutive failed attempts (`nil`: never).
     public var maximumAttempts: Int?
+    /// The longest server retry hint honoured: a buggy or hostile server must not park the client
+    /// for days with one `retryAfter`.
+    public var maximumHintMilliseconds: UInt64
+    /// A connection must reach `synced` and stay up this long before the attempt counter resets: a
+    /// server that syncs and drops us at once must not turn backoff into a tight loop.
+    public var healthyAfterMilliseconds: UInt64
 
     public init(
         initialDelayMilliseconds: UInt64 = 250,
         maximumDelayMilliseconds: UInt64 = 30_000,
         multiplier: UInt64 = 2,
-        maximumAttempts: Int? = nil
+        maximumAttempts: Int? = nil,
+        maximumHintMilliseconds: UInt64 = 600_000,
+        healthyAfterMilliseconds: UInt64 = 10_000
     ) {
         self.initialDelayMilliseconds = initialDelayMilliseconds
         self.maximumDelayMilliseconds = maximumDelayMilliseconds
         self.multiplier = max(1, multiplier)
         self.maximumAttempts = maximumAttempts
+        self.maximumHintMilliseconds = maximumHintMilliseconds
+        self.healthyAfterMilliseconds = healthyAfterMilliseconds
     }
 
     /// The upper bound of the delay before attempt number `attempt` (0-based).
@@ -34,10 +46,11 @@ public struct ReconnectPolicy: Sendable, Equatable {
         return min(bound, maximumDelayMilliseconds)
     }
 
-    /// A full-jitter delay for `attempt`, at least `hint` milliseconds when the server gave one.
+    /// A full-jitter delay for `attempt`, at least `hint` milliseconds (capped by
+    /// ``maximumHintMilliseconds``) when the server gave one.
     public func delay(forAttempt attempt: Int, hint: UInt64? = nil, using random: inout some RandomNumberGenerator) -> UInt64 {
         let jittered = UInt64.random(in: 0...bound(forAttempt: attempt), using: &random)
-        return max(jittered, hint ?? 0)
+        return max(jittered, min(hint ?? 0, maximumHintMilliseconds))
     }
 }
 

@@ -1,12 +1,11 @@
-/// How a client paces reconnects and watches a connection's health; the same policy for every transport.
+/// How one transport connection paces its own retries and watches its health; the same policy for
+/// every transport.
 ///
-/// Reconnect delays use *full jitter* exponential backoff: attempt `n` waits a uniformly random time in
-/// `0 ... min(maximumDelay, initialDelay × multiplierⁿ)`. The randomness spreads a crowd of clients that
-/// lost the same server, so they do not all come back in the same millisecond. A server hint (`retry:`,
-/// `Retry-After`, a `close`/`error` frame's `retryAfter`) replaces the computed delay: the server knows
-/// its load better than we do.
-///
-/// Use a ``ReconnectBackoff`` to track attempts across one client's connections.
+/// Reconnecting after a connection ended is the binder's job (`RealtimeBinder.Options.reconnect`, a
+/// `ReconnectPolicy`): transports never reconnect on their own. This policy covers what happens
+/// inside one connection: the idle timeout, the pacing of a long-polling loop whose server answers
+/// empty polls at once (full-jitter exponential backoff: attempt `n` waits a uniformly random time in
+/// `0 ... min(maximumDelay, initialDelay × multiplierⁿ)`), and the cap on `Retry-After` hints.
 public struct ConnectionPolicy: Sendable, Equatable {
     /// The upper bound of the first retry's random delay.
     public var initialDelay: Duration
@@ -14,9 +13,6 @@ public struct ConnectionPolicy: Sendable, Equatable {
     public var maximumDelay: Duration
     /// Growth of the delay bound per failed attempt (at least 1).
     public var multiplier: Double
-    /// A connection must stay up this long before the attempt counter resets; a server that accepts and
-    /// immediately drops us must not turn backoff into a tight loop.
-    public var healthyAfter: Duration
     /// The longest server hint honoured; larger hints are clamped to it.
     public var maximumHintDelay: Duration
     /// How often the client expects traffic (server pings, SSE comments) on an idle connection.
@@ -29,7 +25,6 @@ public struct ConnectionPolicy: Sendable, Equatable {
         initialDelay: Duration = .milliseconds(500),
         maximumDelay: Duration = .seconds(30),
         multiplier: Double = 2,
-        healthyAfter: Duration = .seconds(10),
         maximumHintDelay: Duration = .seconds(600),
         heartbeatInterval: Duration = .seconds(15),
         idleTimeout: Duration = .seconds(35)
@@ -37,7 +32,6 @@ public struct ConnectionPolicy: Sendable, Equatable {
         self.initialDelay = max(initialDelay, .zero)
         self.maximumDelay = max(maximumDelay, .zero)
         self.multiplier = multiplier.isFinite ? max(multiplier, 1) : 2
-        self.healthyAfter = max(healthyAfter, .zero)
         self.maximumHintDelay = max(maximumHintDelay, .zero)
         self.heartbeatInterval = heartbeatInterval
         self.idleTimeout = idleTimeout

@@ -47,7 +47,9 @@ final class FrameSender: Sendable {
                 url, method: "POST", token: token, timeoutSeconds: configuration.policy.idleTimeoutSeconds)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = Data(body)
-            let (response, _) = try await http.fetch(request, maximumBodySize: 64 << 10)
+            // POSTs are deduplicated by the server ((client, mutation) ids), so resending one on a fresh
+            // connection after a dead keep-alive connection is safe.
+            let (response, _) = try await http.fetch(request, maximumBodySize: 64 << 10, reusingConnections: true)
             switch response.statusCode {
             case 200..<300:
                 configuration.metrics.bytesSent?(kind, body.count)

@@ -3,46 +3,73 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Receives one data task's delegate callbacks, in order, on the session's serial delegate queue.
+/// Receives one request's callbacks serially and in order: the response head, body bytes, then completion.
 protocol HTTPTaskHandler: AnyObject, Sendable {
     func didReceive(response: HTTPURLResponse)
     func didReceive(data: Data)
     func didComplete(error: (any Error)?)
 }
 
-/// One `URLSession` per transport, driven through data-task delegates.
-///
-/// Delegates are the only way to stream on Linux (there is no `bytes(for:)` in FoundationNetworking),
-/// and a session of our own keeps an SSE stream, a held long poll and POSTs from starving each other
-/// at another session's per-host connection cap. The session routes each task's callbacks to the
-/// handler registered for it.
-final class HTTPSession: Sendable {
-    let session: URLSession
-    private let router: Router
+/// A running request that can be abandoned (a URLSession data task or an ``HTTPExchange``).
+protocol HTTPTaskHandle: AnyObject, Sendable {
+    func cancel()
+}
 
-    init(maximumConnectionsPerHost: Int = 8) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        let router = Router()
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        queue.name = "tether.http"
-        self.router = router
-        self.session = URLSession(configuration: configuration, delegate: router, delegateQueue: queue)
+/// The HTTP client of one transport: Tether's own HTTP/1.1 client on sockets, or a `URLSession` driven
+/// through data-task delegates (see ``HTTPClientBackend``).
+///
+/// Both stream (there is no `bytes(for:)` in FoundationNetworking, so URLSession must use delegates), and
+/// each transport has a client of its own so an SSE stream, a held long poll and POSTs never starve each
+/// other at a shared per-host connection cap.
+final class HTTPSession: Sendable {
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sockets(connectTimeout: Duration, tls: TLSOptions, pool: HTTPConnectionPool)
+        case urlSession(URLSession, Router)
+    }
+
+    init(configuration: HTTPTransportConfiguration, maximumConnectionsPerHost: Int = 8) {
+        switch configuration.backend.resolved {
+        case .sockets, .automatic:
+            backend = .sockets(connectTimeout: configuration.connectTimeout, tls: configuration.tls, pool: HTTPConnectionPool())
+        case .urlSession:
+            let sessionConfiguration = URLSessionConfiguration.ephemeral
+            sessionConfiguration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
+            sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
+            sessionConfiguration.urlCache = nil
+            let router = Router()
+            let queue = OperationQueue()
+            queue.maxConcurrentOperationCount = 1
+            queue.name = "tether.http"
+            backend = .urlSession(URLSession(configuration: sessionConfiguration, delegate: router, delegateQueue: queue), router)
+        }
     }
 
     deinit {
-        session.invalidateAndCancel()  // the session retains its delegate until invalidated
+        // A session retains its delegate until invalidated.
+        if case .urlSession(let session, _) = backend { session.invalidateAndCancel() }
     }
 
     /// Starts `request`, routing its callbacks to `handler` until it completes.
-    func start(_ request: URLRequest, handler: any HTTPTaskHandler) -> URLSessionDataTask {
-        let task = session.dataTask(with: request)
-        router.register(task.taskIdentifier, handler)
-        task.resume()
-        return task
+    ///
+    /// `reusingConnections` lets the socket client send it on an idle keep-alive connection and keep
+    /// the connection afterwards; only for requests that are safe to send twice (a dead pooled
+    /// connection makes the client resend once). URLSession pools connections by itself.
+    func start(_ request: URLRequest, handler: any HTTPTaskHandler, reusingConnections: Bool = false) -> any HTTPTaskHandle {
+        switch backend {
+        case .sockets(let connectTimeout, let tls, let pool):
+            let exchange = HTTPExchange(
+                request: request, handler: handler, connectTimeout: connectTimeout, tls: tls,
+                pool: reusingConnections ? pool : nil)
+            exchange.resume()
+            return exchange
+        case .urlSession(let session, let router):
+            let task = session.dataTask(with: request)
+            router.register(task.taskIdentifier, handler)
+            task.resume()
+            return DataTaskHandle(task: task)
+        }
     }
 
     /// Runs one request to completion and returns its response with a body of at most `maximumBodySize`
@@ -50,11 +77,13 @@ final class HTTPSession: Sendable {
     ///
     /// - Throws: ``TransportError/connectionFailed(_:)`` for network errors and timeouts,
     ///   ``TransportError/messageTooLarge(limit:)`` for a larger body, ``TransportError/closed`` when cancelled.
-    func fetch(_ request: URLRequest, maximumBodySize: Int) async throws(TransportError) -> (HTTPURLResponse, [UInt8]) {
+    func fetch(
+        _ request: URLRequest, maximumBodySize: Int, reusingConnections: Bool = false
+    ) async throws(TransportError) -> (HTTPURLResponse, [UInt8]) {
         let handler = BufferedResponse(limit: maximumBodySize)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                handler.begin(continuation) { self.start(request, handler: handler) }
+                handler.begin(continuation) { self.start(request, handler: handler, reusingConnections: reusingConnections) }
             }
         } onCancel: {
             handler.cancel()
@@ -62,8 +91,27 @@ final class HTTPSession: Sendable {
         return try result.get()
     }
 
-    /// Maps a URLSession completion error to a transport error.
+    /// True when a completion error means the request went silent for longer than its timeout.
+    static func isTimeout(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError { return error == .timedOut }
+        return (error as NSError).code == NSURLErrorTimedOut
+    }
+
+    /// Idle keep-alive connections of the socket client (0 with URLSession), for tests.
+    var idleConnectionCount: Int {
+        if case .sockets(_, _, let pool) = backend { return pool.idleCount }
+        return 0
+    }
+
+    /// Maps a completion error (from either backend) to a transport error.
     static func transportError(_ error: any Error) -> TransportError {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .cancelled: return .closed
+            case .timedOut: return .connectionFailed("timed out")
+            default: return .connectionFailed(error.description)
+            }
+        }
         let code = (error as NSError).code
         switch code {
         case NSURLErrorCancelled: return .closed
@@ -74,8 +122,15 @@ final class HTTPSession: Sendable {
 }
 
 extension HTTPSession {
+    /// A URLSession data task as a ``HTTPTaskHandle``.
+    private final class DataTaskHandle: HTTPTaskHandle, @unchecked Sendable {
+        let task: URLSessionDataTask
+        init(task: URLSessionDataTask) { self.task = task }
+        func cancel() { task.cancel() }
+    }
+
     /// The session delegate: forwards each task's callbacks to its registered handler.
-    private final class Router: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    fileprivate final class Router: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         private let handlers = ConnectionLock<[Int: any HTTPTaskHandler]>([:])
 
         func register(_ identifier: Int, _ handler: any HTTPTaskHandler) {
@@ -112,7 +167,7 @@ extension HTTPSession {
 
         private struct State {
             var continuation: CheckedContinuation<Outcome, Never>?
-            var task: URLSessionDataTask?
+            var task: (any HTTPTaskHandle)?
             var cancelled = false
             var response: HTTPURLResponse?
             var body: [UInt8] = []
@@ -126,7 +181,7 @@ extension HTTPSession {
             self.limit = limit
         }
 
-        func begin(_ continuation: CheckedContinuation<Outcome, Never>, start: () -> URLSessionDataTask) {
+        func begin(_ continuation: CheckedContinuation<Outcome, Never>, start: () -> any HTTPTaskHandle) {
             let proceed = state.withLock { state in
                 state.continuation = continuation
                 return !state.cancelled
@@ -156,7 +211,7 @@ extension HTTPSession {
         }
 
         func didReceive(data: Data) {
-            let overflowTask: URLSessionDataTask? = state.withLock { state in
+            let overflowTask: (any HTTPTaskHandle)? = state.withLock { state in
                 guard state.failure == nil else { return nil }
                 guard state.body.count + data.count <= limit else {
                     state.failure = .messageTooLarge(limit: limit)

@@ -21,6 +21,13 @@ public struct HTTPTransportConfiguration: Sendable {
     /// How many received batches may wait for the consumer before the connection is dropped
     /// (`"receive-overflow"`); the binder then resumes from its cursor, so nothing is lost.
     public var receiveBufferBatches: Int
+    /// The HTTP client: Tether's own on sockets (the default on Linux) or `URLSession` (Apple platforms).
+    public var backend: HTTPClientBackend
+    /// How long DNS, TCP and TLS may take for one request (socket client only; URLSession uses the
+    /// request timeout).
+    public var connectTimeout: Duration
+    /// Extra trust (a CA file) or a different server name for `https://` (socket client only).
+    public var tls: TLSOptions
 
     public init(
         baseURL: URL,
@@ -30,7 +37,10 @@ public struct HTTPTransportConfiguration: Sendable {
         maximumFrameSize: Int = 1 << 20,
         maximumResponseSize: Int = 16 << 20,
         maximumSendSize: Int = 4 << 20,
-        receiveBufferBatches: Int = 1024
+        receiveBufferBatches: Int = 1024,
+        backend: HTTPClientBackend = .automatic,
+        connectTimeout: Duration = .seconds(10),
+        tls: TLSOptions = TLSOptions()
     ) {
         self.baseURL = baseURL
         self.policy = policy
@@ -40,5 +50,8 @@ public struct HTTPTransportConfiguration: Sendable {
         self.maximumResponseSize = max(1, maximumResponseSize)
         self.maximumSendSize = max(1, maximumSendSize)
         self.receiveBufferBatches = max(1, receiveBufferBatches)
+        self.backend = backend
+        self.connectTimeout = connectTimeout
+        self.tls = tls
     }
 }

@@ -22,7 +22,7 @@ public final class LongPollingTransport: Transport {
     public let configuration: HTTPTransportConfiguration
     /// How long the server may hold each poll, in seconds (`wait=`).
     public let waitSeconds: Int
-    private let http = HTTPSession()
+    private let http: HTTPSession
 
     /// - Parameters:
     ///   - configuration: The server, policy, auth and limits.
@@ -30,6 +30,7 @@ public final class LongPollingTransport: Transport {
     public init(configuration: HTTPTransportConfiguration, waitSeconds: Int = 25) {
         self.configuration = configuration
         self.waitSeconds = max(0, waitSeconds)
+        http = HTTPSession(configuration: configuration)
     }
 
     /// A transport for the server at `baseURL` with default settings.

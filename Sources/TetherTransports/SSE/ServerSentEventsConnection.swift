@@ -3,7 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// One `GET /v1/events` stream: URLSession data-task callbacks in, batches of frames out.
+/// One `GET /v1/events` stream: HTTP client callbacks in, batches of frames out.
 ///
 /// Each network read is parsed incrementally and the `frame` events it completes are yielded as one
 /// ``TransportInbound/frames(_:)`` batch. All state changes and yields happen under one lock, so
@@ -23,7 +23,7 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
     private struct State {
         var phase = Phase.connecting
         var parser: ServerSentEventParser
-        var task: URLSessionDataTask?
+        var task: (any HTTPTaskHandle)?
         var responseWaiter: CheckedContinuation<Result<HTTPURLResponse, TransportError>, Never>?
         var abandoned = false
     }
@@ -83,7 +83,7 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
 
     /// Ends a connection nobody will read (refused, cancelled, or the consumer went away).
     func abandon() {
-        let task = state.withLock { state -> URLSessionDataTask? in
+        let task = state.withLock { state -> (any HTTPTaskHandle)? in
             state.abandoned = true
             state.phase = .closed
             return state.task
@@ -95,7 +95,7 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
 
     /// Ends the connection at once with `reason` (used when the server asked us to come back later).
     func finish(with reason: TransportCloseReason) {
-        let task = state.withLock { state -> URLSessionDataTask? in
+        let task = state.withLock { state -> (any HTTPTaskHandle)? in
             guard state.phase != .closed else { return nil }
             state.phase = .closed
             continuation.yield(.closed(reason))
@@ -124,7 +124,7 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
         finish(with: closeReason(code: "normal", message: "closed by the client"))
     }
 
-    // MARK: - HTTPTaskHandler (serial delegate queue)
+    // MARK: - HTTPTaskHandler (called serially, in order)
 
     func didReceive(response: HTTPURLResponse) {
         let isEventStream = response.header("Content-Type")?.lowercased().hasPrefix("text/event-stream") ?? false
@@ -136,7 +136,7 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
 
     func didReceive(data: Data) {
         configuration.metrics.bytesReceived?(.serverSentEvents, data.count)
-        let ended = state.withLock { state -> (task: URLSessionDataTask?, ended: Bool) in
+        let ended = state.withLock { state -> (task: (any HTTPTaskHandle)?, ended: Bool) in
             guard state.phase == .open else { return (nil, false) }
             var frames: [[UInt8]] = []
             var failure: (any Error)?
@@ -169,11 +169,12 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
         let wasOpen = state.withLock { state -> Bool in
             guard state.phase == .open else { return false }
             let reason: (String, String)
-            switch error.map({ ($0 as NSError).code }) {
-            case nil: reason = ("server-closed", "the server ended the stream")
-            case NSURLErrorTimedOut?:
-                reason = ("idle-timeout", "no data for \(configuration.policy.idleTimeoutSeconds) s")
-            default: reason = ("error", error?.localizedDescription ?? "")
+            if let error {
+                reason = HTTPSession.isTimeout(error)
+                    ? ("idle-timeout", "no data for \(configuration.policy.idleTimeoutSeconds) s")
+                    : ("error", "\(HTTPSession.transportError(error))")
+            } else {
+                reason = ("server-closed", "the server ended the stream")
             }
             _ = closeLocked(&state, code: reason.0, message: reason.1)
             return true
@@ -186,7 +187,7 @@ final class ServerSentEventsConnection: TransportConnection, HTTPTaskHandler, @u
     }
 
     /// Marks the connection closed and yields `.closed` (call with the lock held); returns the task to cancel.
-    private func closeLocked(_ state: inout State, code: String, message: String) -> URLSessionDataTask? {
+    private func closeLocked(_ state: inout State, code: String, message: String) -> (any HTTPTaskHandle)? {
         state.phase = .closed
         continuation.yield(.closed(closeReason(code: code, message: message)))
         return state.task

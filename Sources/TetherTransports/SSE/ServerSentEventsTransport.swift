@@ -7,9 +7,9 @@ import FoundationNetworking
 /// `POST {base}/v1/send`.
 ///
 /// SSE passes proxies that strip WebSocket upgrades, and it works on Linux where Foundation has no
-/// WebSocket client. Streaming uses URLSession data-task delegates with Tether's own
-/// ``ServerSentEventParser`` (FoundationNetworking has no `bytes(for:)`), on a `URLSession` of this
-/// transport's own.
+/// WebSocket client. Bytes come from the configuration's ``HTTPClientBackend`` (Tether's own HTTP/1.1
+/// client on Linux, URLSession data-task delegates on Apple platforms), one client per transport, and
+/// Tether's own ``ServerSentEventParser`` turns them into events.
 ///
 /// - Each `event: frame` is one frame; the frames completed by one network read form one batch.
 /// - The resume cursor goes out as `Last-Event-ID` (the `hello` is implied by the query).
@@ -23,12 +23,13 @@ public final class ServerSentEventsTransport: Transport {
 
     /// The server, policy, auth and limits.
     public let configuration: HTTPTransportConfiguration
-    private let http = HTTPSession()
+    private let http: HTTPSession
     /// The last `retry:` the server sent, kept across connections as WHATWG's reconnection time is.
     private let reconnectionTime = ConnectionLock<Int?>(nil)
 
     public init(configuration: HTTPTransportConfiguration) {
         self.configuration = configuration
+        http = HTTPSession(configuration: configuration)
     }
 
     /// A transport for the server at `baseURL` with default settings.

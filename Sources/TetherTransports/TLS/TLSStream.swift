@@ -22,7 +22,7 @@ final class TLSStream: ByteStream {
     /// Runs the TLS handshake on `fileDescriptor` (which the stream then owns) before `deadline`.
     init(
         fileDescriptor: Int32,
-        endpoint: WebSocketEndpoint,
+        endpoint: Endpoint,
         options: TLSOptions,
         deadline: ContinuousClock.Instant
     ) throws(WebSocketError) {
@@ -42,7 +42,7 @@ final class TLSStream: ByteStream {
         }
     }
 
-    private func setUp(endpoint: WebSocketEndpoint, options: TLSOptions) throws(WebSocketError) {
+    private func setUp(endpoint: Endpoint, options: TLSOptions) throws(WebSocketError) {
         library.errClearError()
         guard let method = library.tlsClientMethod(), let context = library.contextNew(method) else {
             throw .tlsUnavailable("SSL_CTX_new failed: \(library.errorDescription())")

@@ -82,7 +82,7 @@ public final class WebSocketClient: Sendable {
 
     /// Connects and returns the running channel, delivering to `sink` (shared by the client and the transport).
     static func open(_ url: String, options: WebSocketOptions, sink: WebSocketChannelSink) async throws(WebSocketError) -> WebSocketChannel {
-        let endpoint = try WebSocketEndpoint(parsing: url)
+        let endpoint = try Endpoint(parsingWebSocketURL: url)
         let handshake = try WebSocketHandshake(endpoint: endpoint, subprotocols: options.subprotocols, headers: options.headers)
         if endpoint.secure, case .failure(let error) = OpenSSLLibrary.shared { throw error }
         let queue = DispatchQueue(label: "tether.websocket.\(endpoint.host):\(endpoint.port)")

@@ -5,7 +5,7 @@ import TetherTestSupport
 
 @Suite struct ConnectionPolicyTests {
     let policy = ConnectionPolicy(
-        initialDelay: .milliseconds(100), maximumDelay: .seconds(5), multiplier: 2, healthyAfter: .seconds(10))
+        initialDelay: .milliseconds(100), maximumDelay: .seconds(5), multiplier: 2)
 
     @Test func boundGrowsExponentiallyUpToTheCap() {
         #expect(policy.delayBound(forAttempt: 0) == .milliseconds(100))
@@ -55,30 +55,12 @@ import TetherTestSupport
         #expect(immediate.delay(forAttempt: 5, using: &random) == .zero)
     }
 
-    @Test func attemptsResetOnlyAfterAHealthyConnection() {
-        var random = SplitMix64(seed: 11)
-        var backoff = ReconnectBackoff(policy: policy)
-        for _ in 0..<5 { _ = backoff.nextDelay(connectionLasted: nil, using: &random) }
-        #expect(backoff.attempt == 5)
-        // Up for a short while, then dropped: still backing off (no tight loop against a flapping server).
-        _ = backoff.nextDelay(connectionLasted: .seconds(9), using: &random)
-        #expect(backoff.attempt == 6)
-        // Up long enough: the next delay is drawn from the first attempt's range again.
-        let delay = backoff.nextDelay(connectionLasted: .seconds(10), using: &random)
-        #expect(delay <= policy.delayBound(forAttempt: 0))
-        #expect(backoff.attempt == 1)
-    }
-
-    @Test func serverHintsOverrideTheComputedDelayAndAreClamped() {
-        var random = SplitMix64(seed: 5)
-        var backoff = ReconnectBackoff(
-            policy: ConnectionPolicy(initialDelay: .milliseconds(100), maximumHintDelay: .seconds(60)))
-        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 2_500, using: &random) == .milliseconds(2_500))
-        // A hint still counts as an attempt, so backoff continues to grow after it.
-        #expect(backoff.attempt == 1)
-        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 0, using: &random) == .zero)
-        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: -5, using: &random) == .zero)
-        #expect(backoff.nextDelay(connectionLasted: nil, hintMilliseconds: 3_600_000, using: &random) == .seconds(60))
+    @Test func serverHintsAreClamped() {
+        let policy = ConnectionPolicy(initialDelay: .milliseconds(100), maximumHintDelay: .seconds(60))
+        #expect(policy.hintDelay(milliseconds: 2_500) == .milliseconds(2_500))
+        #expect(policy.hintDelay(milliseconds: 0) == .zero)
+        #expect(policy.hintDelay(milliseconds: -5) == .zero)
+        #expect(policy.hintDelay(milliseconds: 3_600_000) == .seconds(60))
     }
 
     @Test func idleTimeoutIsWholeSecondsAndCoversTwoHeartbeats() {

@@ -22,6 +22,8 @@ final class HTTPTestPeer: @unchecked Sendable {
         var status: Int?
         var returned: Int?
         var done: Double?
+        /// The client's TCP port: equal ports mean one reused connection.
+        var peerPort: Int?
 
         func query(_ name: String) -> [String] { (query ?? []).filter { $0.first == name }.map { $0[1] } }
     }
@@ -30,16 +32,20 @@ final class HTTPTestPeer: @unchecked Sendable {
     private let process: Process
     private let stdin: Pipe
 
-    private init(process: Process, stdin: Pipe, port: Int) {
+    /// True when the peer serves HTTPS (started with `--cert` and `--key`).
+    let secure: Bool
+
+    private init(process: Process, stdin: Pipe, port: Int, secure: Bool) {
         self.process = process
         self.stdin = stdin
         self.port = port
+        self.secure = secure
     }
 
     deinit { stop() }
 
     /// Starts the peer, or returns `nil` (after recording why) when no test Python is configured.
-    static func start() throws -> HTTPTestPeer? {
+    static func start(arguments: [String] = []) throws -> HTTPTestPeer? {
         guard let python = FixturePaths.python else {
             print("skipping: no test Python (set TETHER_PYTHON, e.g. /work/venv/bin/python3)")
             return nil
@@ -47,7 +53,7 @@ final class HTTPTestPeer: @unchecked Sendable {
         let script = FixturePaths.packageRoot.appendingPathComponent("Tests/peers/http_peer.py").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--host", "127.0.0.1", "--port", "0"]
+        process.arguments = [script, "--host", "127.0.0.1", "--port", "0"] + arguments
         let stdout = Pipe(), stdin = Pipe()
         process.standardOutput = stdout
         process.standardInput = stdin
@@ -71,12 +77,12 @@ final class HTTPTestPeer: @unchecked Sendable {
             process.terminate()
             throw PeerError.didNotStart(line.value ?? "no output")
         }
-        return HTTPTestPeer(process: process, stdin: stdin, port: port)
+        return HTTPTestPeer(process: process, stdin: stdin, port: port, secure: arguments.contains("--cert"))
     }
 
     /// The base URL selecting peer behaviour by `options` (see the peer's docstring).
-    func baseURL(_ options: String) -> URL {
-        URL(string: "http://127.0.0.1:\(port)/\(options)")!
+    func baseURL(_ options: String, host: String = "127.0.0.1") -> URL {
+        URL(string: "\(secure ? "https" : "http")://\(host):\(port)/\(options)")!
     }
 
     /// Every request the peer saw so far.

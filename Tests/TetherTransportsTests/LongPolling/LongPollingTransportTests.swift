@@ -7,10 +7,12 @@ import Testing
 @Suite(.enabled(if: FixturePaths.python != nil, "needs the test Python with aiohttp (set TETHER_PYTHON)"))
 struct LongPollingTransportTests {
     func transport(
-        _ peer: HTTPTestPeer, _ options: String, waitSeconds: Int = 2, tokenProvider: AuthTokenProvider? = nil
+        _ peer: HTTPTestPeer, _ options: String, waitSeconds: Int = 2, tokenProvider: AuthTokenProvider? = nil,
+        backend: HTTPClientBackend = .automatic
     ) -> LongPollingTransport {
         LongPollingTransport(
-            configuration: HTTPTransportConfiguration(baseURL: peer.baseURL(options), tokenProvider: tokenProvider),
+            configuration: HTTPTransportConfiguration(
+                baseURL: peer.baseURL(options), tokenProvider: tokenProvider, backend: backend),
             waitSeconds: waitSeconds)
     }
 
@@ -19,10 +21,12 @@ struct LongPollingTransportTests {
         recorder.objects.filter { $0["type"] as? String == "patch" }.compactMap { $0["seq"] as? Int }
     }
 
-    @Test func pollsReturnBatchesAndTheCursorAdvances() async throws {
+    /// Both HTTP clients: Tether's socket client (Linux default) and URLSession (Apple default).
+    @Test(arguments: [HTTPClientBackend.sockets, .urlSession])
+    func pollsReturnBatchesAndTheCursorAdvances(backend: HTTPClientBackend) async throws {
         let peer = try #require(try HTTPTestPeer.start())
         defer { peer.stop() }
-        let connection = try await transport(peer, "seed5+batch3").connect(todosHandshake())
+        let connection = try await transport(peer, "seed5+batch3", backend: backend).connect(todosHandshake())
         let recorder = InboundRecorder(connection)
         #expect(await recorder.wait { self.seqs($0) == [1, 2, 3, 4, 5] })
         #expect((recorder.objects.first?["type"] as? String) == "welcome")

@@ -8,18 +8,21 @@ import Testing
 struct ServerSentEventsTransportTests {
     func transport(
         _ peer: HTTPTestPeer, _ options: String, tokenProvider: AuthTokenProvider? = nil,
-        policy: ConnectionPolicy = ConnectionPolicy(), maximumFrameSize: Int = 1 << 20
+        policy: ConnectionPolicy = ConnectionPolicy(), maximumFrameSize: Int = 1 << 20,
+        backend: HTTPClientBackend = .automatic
     ) -> ServerSentEventsTransport {
         ServerSentEventsTransport(
             configuration: HTTPTransportConfiguration(
                 baseURL: peer.baseURL(options), policy: policy, tokenProvider: tokenProvider,
-                maximumFrameSize: maximumFrameSize))
+                maximumFrameSize: maximumFrameSize, backend: backend))
     }
 
-    @Test func eventsInOddChunkSplitsArriveAsFramesInOrder() async throws {
+    /// Both HTTP clients stream: Tether's socket client (Linux default) and URLSession (Apple default).
+    @Test(arguments: [HTTPClientBackend.sockets, .urlSession])
+    func eventsInOddChunkSplitsArriveAsFramesInOrder(backend: HTTPClientBackend) async throws {
         let peer = try #require(try HTTPTestPeer.start())
         defer { peer.stop() }
-        let connection = try await transport(peer, "chunked").connect(todosHandshake())
+        let connection = try await transport(peer, "chunked", backend: backend).connect(todosHandshake())
         let recorder = InboundRecorder(connection)
         #expect(await recorder.waitForFinish(timeout: .seconds(10)))
 
@@ -179,10 +182,11 @@ struct ServerSentEventsTransportTests {
             code: "server-busy", message: "GET /v1/events answered 503", retryAfterMilliseconds: 2000))
     }
 
-    @Test func closeEndsTheStreamPromptly() async throws {
+    @Test(arguments: [HTTPClientBackend.sockets, .urlSession])
+    func closeEndsTheStreamPromptly(backend: HTTPClientBackend) async throws {
         let peer = try #require(try HTTPTestPeer.start())
         defer { peer.stop() }
-        let connection = try await transport(peer, "silent").connect(todosHandshake())
+        let connection = try await transport(peer, "silent", backend: backend).connect(todosHandshake())
         let recorder = InboundRecorder(connection)
         #expect(await recorder.wait { $0.frames.count == 1 })
         let closing = ContinuousClock.now
@@ -197,11 +201,13 @@ struct ServerSentEventsTransportTests {
         await connection.close()  // idempotent
     }
 
-    @Test func silenceBeyondTheIdleTimeoutCloses() async throws {
+    @Test(arguments: [HTTPClientBackend.sockets, .urlSession])
+    func silenceBeyondTheIdleTimeoutCloses(backend: HTTPClientBackend) async throws {
         let peer = try #require(try HTTPTestPeer.start())
         defer { peer.stop() }
         let policy = ConnectionPolicy(heartbeatInterval: .zero, idleTimeout: .seconds(1))
-        let recorder = InboundRecorder(try await transport(peer, "silent", policy: policy).connect(todosHandshake()))
+        let sse = transport(peer, "silent", policy: policy, backend: backend)
+        let recorder = InboundRecorder(try await sse.connect(todosHandshake()))
         #expect(await recorder.waitForFinish(timeout: .seconds(6)))
         #expect(recorder.closeReason?.code == "idle-timeout")
         #expect(recorder.frames.count == 1)

@@ -47,23 +47,23 @@ import Testing
     }
 
     @Test func endpointParsing() throws {
-        let plain = try WebSocketEndpoint(parsing: "ws://example.com/chat?x=1")
-        #expect(plain == WebSocketEndpoint(secure: false, host: "example.com", port: 80, resource: "/chat?x=1"))
+        let plain = try Endpoint(parsingWebSocketURL: "ws://example.com/chat?x=1")
+        #expect(plain == Endpoint(secure: false, host: "example.com", port: 80, resource: "/chat?x=1"))
         #expect(plain.hostHeader == "example.com")
-        let secure = try WebSocketEndpoint(parsing: "WSS://[::1]:8443")
-        #expect(secure == WebSocketEndpoint(secure: true, host: "::1", port: 8443, resource: "/"))
+        let secure = try Endpoint(parsingWebSocketURL: "WSS://[::1]:8443")
+        #expect(secure == Endpoint(secure: true, host: "::1", port: 8443, resource: "/"))
         #expect(secure.hostHeader == "[::1]:8443")
         #expect(secure.hostIsIPLiteral)
-        #expect(try WebSocketEndpoint(parsing: "ws://127.0.0.1:9?q").resource == "/?q")
-        #expect(try WebSocketEndpoint(parsing: "ws://127.0.0.1:9").hostIsIPLiteral)
+        #expect(try Endpoint(parsingWebSocketURL: "ws://127.0.0.1:9?q").resource == "/?q")
+        #expect(try Endpoint(parsingWebSocketURL: "ws://127.0.0.1:9").hostIsIPLiteral)
         for bad in ["http://x/", "ws://", "ws://x:0/", "ws://x:70000/", "ws://x/#frag", "ws://u@x/", "example.com", "ws://x/a b"] {
-            #expect(throws: WebSocketError.self, "\(bad)") { try WebSocketEndpoint(parsing: bad) }
+            #expect(throws: WebSocketError.self, "\(bad)") { try Endpoint(parsingWebSocketURL: bad) }
         }
     }
 
     private func handshake(subprotocols: [String] = []) throws -> WebSocketHandshake {
         try WebSocketHandshake(
-            endpoint: WebSocketEndpoint(secure: false, host: "h", port: 8080, resource: "/v1/ws"),
+            endpoint: Endpoint(secure: false, host: "h", port: 8080, resource: "/v1/ws"),
             subprotocols: subprotocols, headers: [(name: "Authorization", value: "Bearer t")], key: "dGhlIHNhbXBsZSBub25jZQ=="
         )
     }
@@ -81,7 +81,7 @@ import Testing
         }
         #expect(text.hasSuffix("\r\n\r\n"))
         #expect(throws: WebSocketError.self) {
-            try WebSocketHandshake(endpoint: WebSocketEndpoint(secure: false, host: "h", port: 80, resource: "/"),
+            try WebSocketHandshake(endpoint: Endpoint(secure: false, host: "h", port: 80, resource: "/"),
                                    subprotocols: [], headers: [(name: "X", value: "a\r\nInjected: 1")])
         }
     }

@@ -4,7 +4,7 @@ import TetherTestSupport
 @testable import TetherTransports
 
 @Suite struct WebSocketTransportTests {
-    @Test func baseURLMapsToTheWebSocketEndpoint() throws {
+    @Test func baseURLMapsToTheEndpoint() throws {
         #expect(try WebSocketTransport.webSocketURL(for: URL(string: "http://127.0.0.1:8080")!) == "ws://127.0.0.1:8080/v1/ws")
         #expect(try WebSocketTransport.webSocketURL(for: URL(string: "https://example.com/sync/")!) == "wss://example.com/sync/v1/ws")
         #expect(try WebSocketTransport.webSocketURL(for: URL(string: "ws://h:1/")!) == "ws://h:1/v1/ws")

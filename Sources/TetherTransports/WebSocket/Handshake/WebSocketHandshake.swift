@@ -7,24 +7,24 @@ struct WebSocketHandshake: Sendable {
     /// Response headers larger than this fail the handshake rather than growing the buffer.
     static let maxResponseHeaderBytes = 16 << 10
 
-    let endpoint: WebSocketEndpoint
+    let endpoint: Endpoint
     /// Base64 of 16 fresh random bytes.
     let key: String
     let subprotocols: [String]
     let headers: [(name: String, value: String)]
 
     init(
-        endpoint: WebSocketEndpoint,
+        endpoint: Endpoint,
         subprotocols: [String],
         headers: [(name: String, value: String)],
         key: String = WebSocketHandshake.freshKey()
     ) throws(WebSocketError) {
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte),
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPSyntax.isTokenByte),
                   !value.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 })
             else { throw .invalidURL("malformed request header \(name)") }
         }
-        for proto in subprotocols where proto.isEmpty || !proto.utf8.allSatisfy(Self.isTokenByte) {
+        for proto in subprotocols where proto.isEmpty || !proto.utf8.allSatisfy(HTTPSyntax.isTokenByte) {
             throw .invalidURL("malformed subprotocol \(proto)")
         }
         self.endpoint = endpoint
@@ -118,24 +118,5 @@ struct WebSocketHandshake: Sendable {
     /// Comma-separated list elements, trimmed, empties dropped.
     static func tokens(_ value: String) -> [String] {
         value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-    }
-
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
-        }
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing spaces and tabs (HTTP optional whitespace).
-    func trimmingWhitespace() -> String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view = view.dropFirst() }
-        while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
-        return String(view)
     }
 }

@@ -1,35 +1,6 @@
-/// A parsed `ws://` / `wss://` URL: what to connect to and what to put in the request line and `Host`.
-struct WebSocketEndpoint: Sendable, Equatable {
-    var secure: Bool
-    /// The host without IPv6 brackets.
-    var host: String
-    var port: UInt16
-    /// Path plus query, at least "/".
-    var resource: String
-
-    /// The `Host` header value: brackets for IPv6 literals, the port only when it is not the default.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        let defaultPort: UInt16 = secure ? 443 : 80
-        return port == defaultPort ? name : "\(name):\(port)"
-    }
-
-    /// True when `host` is an IPv4 or IPv6 literal (no SNI is sent for those, and they are verified as IPs).
-    var hostIsIPLiteral: Bool {
-        if host.contains(":") { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in !part.isEmpty && part.allSatisfy(\.isASCII) && UInt8(part) != nil }
-    }
-
-    init(secure: Bool, host: String, port: UInt16, resource: String) {
-        self.secure = secure
-        self.host = host
-        self.port = port
-        self.resource = resource
-    }
-
+extension Endpoint {
     /// Parses `ws[s]://host[:port][/path][?query]`; fragments are not allowed (RFC 6455 §3).
-    init(parsing text: String) throws(WebSocketError) {
+    init(parsingWebSocketURL text: String) throws(WebSocketError) {
         guard let schemeEnd = text.range(of: "://") else { throw .invalidURL("missing scheme in \(text)") }
         switch text[..<schemeEnd.lowerBound].lowercased() {
         case "ws": secure = false

@@ -6,23 +6,13 @@ import Musl
 import Darwin
 #endif
 
-/// Opens non-blocking TCP connections (every resolved address in turn, within one deadline).
+/// Opens non-blocking TCP connections: DNS, then every resolved address in turn, all within one deadline.
 enum TCPSocket {
     /// A connected, non-blocking socket with `TCP_NODELAY` set.
-    static func connect(host: String, port: UInt16, deadline: ContinuousClock.Instant) throws(WebSocketError) -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if canImport(Darwin) || canImport(Musl)
-        hints.ai_socktype = Int32(SOCK_STREAM)
-        #else
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #endif
-        var list: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0, let first = list else {
-            let detail = gai_strerror(status).map { String(cString: $0) } ?? "error \(status)"
-            throw .connectionFailed("cannot resolve \(host): \(detail)")
-        }
+    static func connect(
+        host: String, port: UInt16, deadline: ContinuousClock.Instant, resolver: HostResolver = .system
+    ) throws(WebSocketError) -> Int32 {
+        let first = try resolver.resolve(host: host, port: port, deadline: deadline)
         defer { freeaddrinfo(first) }
         var lastError = "no addresses for \(host)"
         var entry: UnsafeMutablePointer<addrinfo>? = first
