@@ -113,3 +113,21 @@ def test_long_poll_batches_end_with_their_cursors(server):
         assert p.heartbeat["cursors"] == {"todos": {"epoch": epoch, "seq": 2}}
 
     run(scenario())
+
+
+def test_a_patch_is_lost_at_most_once_per_connection(server):
+    """lose_every=1 loses every patch, but never the same one twice: the replay repairs the gap."""
+    async def scenario():
+        async with WSClient(server, "c") as c:
+            await c.hello({"todos": None})
+            synced = (await c.recv_until(is_type("synced")))[-1]
+            epoch, base = synced["epoch"], synced["seq"]
+            server.faults(lose_every=1)
+            await write(server, "w", 1, "a")
+            await write(server, "w", 2, "b")
+            await c.send({"type": "subscribe", "collection": "todos", "cursor": {"epoch": epoch, "seq": base}})
+            replay = await c.recv_until(is_type("synced"))
+            assert [(f["type"], f["seq"]) for f in replay] == [("patch", base + 1), ("patch", base + 2),
+                                                               ("synced", base + 2)]
+
+    run(scenario())

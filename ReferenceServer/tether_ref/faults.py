@@ -19,7 +19,8 @@ class Faults:
     duplicate_every: int = 0
     #: Wait this long before sending each frame.
     delay_ms: int = 0
-    #: Silently skip every Nth patch frame (the client sees a seq gap). 0 = off.
+    #: Silently skip every Nth patch frame (the client sees a seq gap). 0 = off. On a stream a
+    #: patch is skipped at most once per connection, so the replay that repairs the gap gets through.
     lose_every: int = 0
     #: Answer the next N HTTP requests to /v1/* with 503 and Retry-After.
     unavailable: int = 0
