@@ -28,7 +28,7 @@ class Connection:
         self.wake = asyncio.Event()
         self.cursors: dict[str, tuple[str, int]] = {}
         #: The stream position of every collection as of the last frame this connection emitted,
-        #: counting frames the `lose_every` fault swallowed: what a heartbeat reports (PROTOCOL.md 6).
+        #: counting frames the `lose_every` fault swallowed: what a heartbeat reports (PROTOCOL.md 6.1).
         self.emitted: dict[str, tuple[str, int]] = {}
         #: Patches the `lose_every` fault swallowed on this connection, as (collection, epoch, seq).
         self.lost: set[tuple[str, str, int]] = set()
@@ -94,7 +94,7 @@ class Connection:
             self.finished.set()
 
     def heartbeat(self) -> dict:
-        """A `ping` carrying the stream position after everything sent before it (PROTOCOL.md 6):
+        """A `ping` carrying the stream position after everything sent before it (PROTOCOL.md 6.1):
         frames on one connection are ordered, so a client behind it knows frames were lost."""
         self.ping_id += 1
         return heartbeat_frame(self.ping_id, self.emitted)
@@ -119,6 +119,8 @@ class Connection:
             # A patch is lost at most once per connection: otherwise a replay whose length is a
             # multiple of lose_every would lose the same patch forever (a livelock, not a test).
             if faults.lose_every and self.patches % faults.lose_every == 0 and key not in self.lost:
+                if len(self.lost) >= QUEUE_LIMIT:  # bounded, even on a long-lived faulty connection
+                    self.lost.clear()
                 self.lost.add(key)
                 return True
         if faults.delay_ms:
