@@ -23,6 +23,8 @@ enum AgentCommand {
           --state FILE        persist state, cursors and outbox here; a restart resumes from it
           --events            print events as NDJSON on stdout, one JSON object per line
           --until-idle SECS   exit after SECS quiet seconds once synced, printing the final state as JSON
+                              (choose SECS above the server's heartbeat: a frame lost just before the
+                              quiet period is only revealed, and repaired, by the next heartbeat)
           --record FILE       write a replayable transcript (.jsonl) of the session
           --client-id ID      this replica's id (default: from --state, else generated)
           --token TOKEN       bearer token sent on every (re)connect
