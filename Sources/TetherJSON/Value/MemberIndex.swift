@@ -63,20 +63,28 @@ struct MemberIndex: Sendable {
         let n = bytes.count
         var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
         var high: UInt64 = 0
-        var offset = 0
-        while offset + 8 <= n {
-            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        if n >= 8 {
+            var offset = 0
+            while offset &+ 8 < n {
+                let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                high |= word
+                h = mix(h ^ word)
+                offset &+= 8
+            }
+            // The last 8 bytes, overlapping the previous word when n is not a multiple of 8.
+            let word = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
             high |= word
             h = mix(h ^ word)
-            offset += 8
-        }
-        if offset < n {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < n {
-                word |= UInt64(bytes[offset]) &<< shift
-                shift &+= 8
-                offset += 1
+        } else if n > 0 {
+            // Short keys in at most two loads; for a given length the bytes read cover every byte,
+            // so distinct keys of one length give distinct words.
+            let word: UInt64
+            if n >= 4 {
+                let first = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                let last = UInt64(bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
+                word = first | last &<< 32
+            } else {
+                word = UInt64(bytes[0]) | UInt64(bytes[n &>> 1]) &<< 8 | UInt64(bytes[n &- 1]) &<< 16
             }
             high |= word
             h = mix(h ^ word)
