@@ -117,4 +117,43 @@ struct MemberIndexTests {
         #expect(object.count == 21)
         #expect(object["Kelvin"] == 2)
     }
+
+    /// Atomic patches on an indexed object: removals leave holes that rollback refills, appends are
+    /// undone, and afterwards every key is still found through the index, in the original order.
+    @Test(arguments: [11 as UInt64, 12, 13])
+    func failedPatchesOnIndexedObjectsRollBackExactly(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        var members = JSONObject()
+        for i in 0..<40 { members["k\(i)"] = .int(Int64(i)) }
+        for key in Self.awkwardKeys where members[key] == nil { members[key] = .string(key) }
+        let original = JSON.object(members)
+        for round in 0..<60 {
+            var shadow = original
+            var operations: [JSONPatchOperation] = []
+            for _ in 0..<Int.random(in: 1...20, using: &rng) {
+                guard case .object(let current) = shadow, let key = current.keys.randomElement(using: &rng) else { break }
+                let target = Self.randomKey(&rng, pool: 60)
+                let operation: JSONPatchOperation
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: operation = .remove(path: JSONPointer(tokens: [key]))
+                case 1: operation = .add(path: JSONPointer(tokens: [target]), value: .int(Int64(round)))
+                case 2: operation = .replace(path: JSONPointer(tokens: [key]), value: .bool(true))
+                default: operation = .move(from: JSONPointer(tokens: [key]), path: JSONPointer(tokens: [target]))
+                }
+                try JSONPatch(operations: [operation]).apply(to: &shadow)
+                operations.append(operation)
+            }
+            // A failing last operation must undo everything before it.
+            var document = original
+            let failing = operations + [.test(path: JSONPointer(tokens: ["k0"]), value: "never")]
+            #expect(throws: JSONPatchError.self) { try JSONPatch(operations: failing).apply(to: &document) }
+            #expect(document.serialized() == original.serialized(), "seed \(seed) round \(round)")
+            guard case .object(let restored) = document else { Issue.record("not an object"); return }
+            for (key, value) in members { #expect(restored[key] == value, "seed \(seed) round \(round) key \(key)") }
+            // The same operations as one patch equal applying them one by one.
+            var together = original
+            try JSONPatch(operations: operations).apply(to: &together)
+            #expect(together.serialized() == shadow.serialized(), "seed \(seed) round \(round)")
+        }
+    }
 }
