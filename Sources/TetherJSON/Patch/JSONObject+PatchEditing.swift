@@ -12,8 +12,8 @@ extension JSONObject {
         let entry = slots[slot].unsafelyUnwrapped
         liveCount -= 1
         if index != nil {
+            unindex(entry.key, slot: slot)
             slots[slot] = nil
-            index![entry.key] = nil
             if !keepingSlot { compactIfSparse() }
             return (entry, true)
         }
@@ -25,8 +25,8 @@ extension JSONObject {
     mutating func restore(_ entry: Entry, at slot: Int, intoHole: Bool) {
         liveCount += 1
         if intoHole {
+            index!.insert(slot: slot, hash: MemberIndex.hash(entry.key))
             slots[slot] = entry
-            index![entry.key] = slot
         } else {
             slots.insert(entry, at: slot)
             if index != nil { buildIndex() }
@@ -37,7 +37,7 @@ extension JSONObject {
     mutating func removeLastAppended() {
         let entry = slots.removeLast().unsafelyUnwrapped
         liveCount -= 1
-        if index != nil { index![entry.key] = nil }
+        if index != nil { unindex(entry.key, slot: slots.count) }
     }
 
     /// Compacts when holes outnumber members, the same rule ``removeValue(forKey:)`` applies.

@@ -48,14 +48,19 @@ public struct JSONPatch: Sendable, Hashable {
     /// - Throws: ``JSONPatchError`` for the first operation that fails; `document` is then unchanged.
     public func apply(to document: inout JSON) throws(JSONPatchError) {
         var applier = PatchApplier(logging: operations.count > 1)
-        for index in operations.indices {
-            do throws(PatchApplier.Failure) {
-                try applier.apply(operations[index], to: &document)
-            } catch {
-                applier.rollBack(in: &document)
-                throw JSONPatchError(index: index, operation: operations[index], pointer: error.pointer, reason: error.reason)
+        // Operations are read in place through the buffer (no copy of each operation's payload).
+        let failure = operations.withUnsafeBufferPointer { operations -> JSONPatchError? in
+            for index in operations.indices {
+                do throws(PatchApplier.Failure) {
+                    try applier.apply(operations[index], to: &document)
+                } catch {
+                    applier.rollBack(in: &document)
+                    return JSONPatchError(index: index, operation: operations[index], pointer: error.pointer, reason: error.reason)
+                }
             }
+            return nil
         }
+        if let failure { throw failure }
         if applier.logging { applier.compactHoles(in: &document) }
     }
 

@@ -16,6 +16,8 @@ struct PatchApplier {
     /// How to revert one primitive edit. Paths are navigated again on rollback (rare) so the log
     /// holds no references into the document's storage.
     enum UndoStep {
+        /// Nothing to undo: the edit is not logged (a one-operation patch), so no path is kept.
+        case none
         case setRoot(JSON)
         case swapValue(path: JSONPointer, old: JSON)
         case removeAppendedMember(path: JSONPointer)
@@ -126,6 +128,8 @@ struct PatchApplier {
     mutating func rollBack(to mark: Int = 0, in document: inout JSON) {
         while undo.count > mark {
             switch undo.removeLast() {
+            case .none:
+                break
             case .setRoot(let old):
                 document = old
             case .swapValue(let path, let old):
@@ -171,6 +175,8 @@ struct PatchApplier {
     }
 
     /// Walks to the parent of `path` (tokens from `depth` on) and performs `edit` there, in place.
+    /// `keepingSlot` is `true` exactly when the step will be logged; otherwise only a removal's
+    /// step is complete (it carries the removed value) and the others are ``UndoStep/none``.
     ///
     /// Each container on the way is moved out of its enum case while the edit runs (see
     /// ``takeObject(_:)``), so nothing is copied. Everything is validated before the one mutation,
@@ -189,10 +195,10 @@ struct PatchApplier {
                 if let slot = object.slot(of: token) {
                     var old = new
                     swap(&old, &object.slots[slot]!.value)
-                    return .swapValue(path: path, old: old)
+                    return keepingSlot ? .swapValue(path: path, old: old) : .none
                 }
                 object.append(key: token, value: new)
-                return .removeAppendedMember(path: path)
+                return keepingSlot ? .removeAppendedMember(path: path) : .none
             }
             guard let slot = object.exactSlot(of: token) else {
                 throw Failure(reason: .pathNotFound, pointer: path.prefix(depth + 1))
@@ -204,7 +210,7 @@ struct PatchApplier {
             case .replace(let new):
                 var old = new
                 swap(&old, &object.slots[slot]!.value)
-                return .swapValue(path: path, old: old)
+                return keepingSlot ? .swapValue(path: path, old: old) : .none
             case .remove:
                 let (entry, hole) = object.removeMember(atSlot: slot, keepingSlot: keepingSlot)
                 return .restoreMember(path: path, slot: slot, hole: hole, entry: entry)
@@ -224,7 +230,7 @@ struct PatchApplier {
             }
             if case .add(let new) = edit, isParent {
                 array.insert(new, at: index)
-                return .removeElement(path: path, index: index)
+                return keepingSlot ? .removeElement(path: path, index: index) : .none
             }
             // Past this point the element must exist (`-` and `count` are only for add).
             guard index < array.count else {
@@ -239,7 +245,7 @@ struct PatchApplier {
             case .replace(let new):
                 var old = new
                 swap(&old, &array[index])
-                return .swapValue(path: path, old: old)
+                return keepingSlot ? .swapValue(path: path, old: old) : .none
             case .remove:
                 let removed = array.remove(at: index)
                 return .insertElement(path: path, index: index, value: removed)

@@ -9,9 +9,13 @@ extension JSONObject {
     /// (retain and release) its value — this is the patch engine's hottest loop.
     @inline(__always)
     func exactSlot(of key: String) -> Int? {
-        if let index {
-            guard let i = index[key], sameToken(slots[i].unsafelyUnwrapped.key, key) else { return nil }
-            return i
+        if index != nil {
+            // Keys are unique up to canonical equivalence, so at most one key has these exact bytes,
+            // and byte-equal keys hash alike.
+            let hash = MemberIndex.hash(key)
+            return slots.withUnsafeBufferPointer { buffer in
+                index.unsafelyUnwrapped.find(hash: hash) { sameToken(buffer[$0].unsafelyUnwrapped.key, key) }
+            }
         }
         let length = key.utf8.count
         return slots.withUnsafeBufferPointer { buffer -> Int? in

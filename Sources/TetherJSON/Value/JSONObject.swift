@@ -22,7 +22,7 @@ public struct JSONObject: Sendable {
     /// Members in insertion order; `nil` marks a removed member awaiting compaction (only with an index).
     @usableFromInline var slots: [Entry?]
     /// Key → slot position, present only when there are more than ``indexThreshold`` slots.
-    @usableFromInline var index: [String: Int]?
+    @usableFromInline var index: MemberIndex?
     /// Number of live members.
     @usableFromInline var liveCount: Int
 
@@ -56,13 +56,20 @@ public struct JSONObject: Sendable {
     init(parsedMembers entries: [Entry?], knownUnique: Bool) {
         self.init()
         var unique = knownUnique
-        var built: [String: Int]? = nil
+        var built: MemberIndex? = nil
         if entries.count > Self.indexThreshold {
-            var keyIndex = [String: Int](minimumCapacity: entries.count)
+            var keyIndex = MemberIndex(capacity: entries.count)
             unique = true
-            for i in entries.indices where keyIndex.updateValue(i, forKey: entries[i].unsafelyUnwrapped.key) != nil {
-                unique = false
-                break
+            entries.withUnsafeBufferPointer { entries in
+                for i in entries.indices {
+                    let key = entries[i].unsafelyUnwrapped.key
+                    let hash = MemberIndex.hash(key)
+                    if keyIndex.find(hash: hash, { entries[$0].unsafelyUnwrapped.key == key }) != nil {
+                        unique = false
+                        break
+                    }
+                    keyIndex.insert(slot: i, hash: hash)
+                }
             }
             built = keyIndex
         }
@@ -136,7 +143,7 @@ public struct JSONObject: Sendable {
     /// (canonical equivalence, which can match keys of different UTF-8 lengths) is the answer.
     @inlinable
     func slot(of key: String) -> Int? {
-        if let index { return index[key] }
+        if index != nil { return indexedSlot(of: key) }
         return slots.withUnsafeBufferPointer { buffer -> Int? in
             for i in buffer.indices {
                 guard let candidate = buffer[i]?.key else { continue }
@@ -144,6 +151,24 @@ public struct JSONObject: Sendable {
             }
             return nil
         }
+    }
+
+    /// ``slot(of:)`` through the index (canonical equality, like the linear scan).
+    @usableFromInline
+    func indexedSlot(of key: String) -> Int? {
+        let hash = MemberIndex.hash(key)
+        return slots.withUnsafeBufferPointer { buffer in
+            index.unsafelyUnwrapped.find(hash: hash) { slot in
+                let candidate = buffer[slot].unsafelyUnwrapped.key
+                return Self.identical(candidate, key) || candidate == key
+            }
+        }
+    }
+
+    /// Drops `key`, which lives in `slot`, from the index (the slot itself is left to the caller).
+    @usableFromInline
+    mutating func unindex(_ key: String, slot: Int) {
+        index!.remove(slot: slot, hash: MemberIndex.hash(key))
     }
 
     /// `true` when two strings are the same value bit for bit (a sufficient condition for `==`).
@@ -208,8 +233,8 @@ public struct JSONObject: Sendable {
         let old = slots[i].unsafelyUnwrapped.value
         liveCount -= 1
         if index != nil {
+            unindex(slots[i].unsafelyUnwrapped.key, slot: i)
             slots[i] = nil
-            index![key] = nil
             if slots.count - liveCount > Swift.max(8, liveCount) { compact() }
         } else {
             slots.remove(at: i)
@@ -238,7 +263,7 @@ public struct JSONObject: Sendable {
         slots.append(Entry(key: key, value: value))
         liveCount += 1
         if index != nil {
-            index![key] = slots.count - 1
+            index!.insert(slot: slots.count - 1, hash: MemberIndex.hash(key))
         } else if slots.count > Self.indexThreshold {
             buildIndex()
         }
@@ -246,18 +271,30 @@ public struct JSONObject: Sendable {
 
     @usableFromInline
     mutating func buildIndex() {
-        var built = [String: Int](minimumCapacity: slots.count * 2)
+        var built = MemberIndex(capacity: slots.count)
         for (i, entry) in slots.enumerated() {
-            if let entry { built[entry.key] = i }
+            if let entry { built.insert(slot: i, hash: MemberIndex.hash(entry.key)) }
         }
         index = built
     }
 
-    /// Squeezes out the holes left by removals and rebuilds the index.
+    /// Squeezes out the holes left by removals; the index is renumbered, not rebuilt.
     @usableFromInline
     mutating func compact() {
+        guard slots.count - liveCount > 0 else { return }
+        guard liveCount > Self.indexThreshold, index != nil else {
+            slots.removeAll { $0 == nil }
+            index = nil
+            return
+        }
+        var newSlot = [Int32](repeating: -1, count: slots.count)
+        var next = 0
+        for i in slots.indices where slots[i] != nil {
+            newSlot[i] = Int32(truncatingIfNeeded: next)
+            next += 1
+        }
         slots.removeAll { $0 == nil }
-        if slots.count > Self.indexThreshold { buildIndex() } else { index = nil }
+        newSlot.withUnsafeBufferPointer { index!.renumber($0) }
     }
 }
 
