@@ -16,7 +16,8 @@ public final class EventHub {
     /// Number of registrations in all lists, so emitters with no listeners skip everything.
     @exclusivity(unchecked) var handlerCount = 0
     /// One-entry cache of `attributes` lookups (see ``dispatchAttribute(_:_:)``).
-    @exclusivity(unchecked) var cachedAttributeKey: String?
+    @exclusivity(unchecked) var cachedAttributeKey = ""
+    @exclusivity(unchecked) var cacheValid = false
     @exclusivity(unchecked) var cachedAttributeList: HandlerList?
     /// Emitters this hub's owner listens to (`listenTo`), with a registration count each.
     var listeningTo: [ObjectIdentifier: ListeningRecord] = [:]
@@ -51,44 +52,68 @@ public final class EventHub {
         }
     }
 
-    /// Dispatches `change:<key>` if anyone listens (its own handlers or `all`); `makeEvent` runs
-    /// only then, so an unobserved attribute costs no event construction.
+    /// The lists an event reaches: its own name's and `all`'s (each present only when non-empty).
+    struct Targets {
+        let own: Unmanaged<HandlerList>?
+        let all: Unmanaged<HandlerList>?
+    }
+
+    /// Who hears `change:<key>` (its own handlers or `all`), or `nil` when nobody does, so an
+    /// unobserved attribute costs no event construction.
     ///
     /// The last attribute looked up is cached, so a hot `set` of one attribute hashes nothing.
     @inline(__always)
-    func dispatchAttribute(_ key: String, _ makeEvent: () -> Event) {
-        if handlerCount == 0 { return }
+    func attributeTargets(_ key: String) -> Targets? {
+        if handlerCount == 0 { return nil }
         var own: Unmanaged<HandlerList>? = nil
         if !attributes.isEmpty {
-            if let cachedKey = cachedAttributeKey, cachedKey == key {
+            if cacheValid && cachedAttributeKey == key {
                 if let cached = cachedAttributeList, !cached.isEmpty { own = Unmanaged.passUnretained(cached) }
             } else {
                 let found = attributes[key]
                 cachedAttributeKey = key
                 cachedAttributeList = found
+                cacheValid = true
                 if let found, !found.isEmpty { own = Unmanaged.passUnretained(found) }
             }
         }
         let all = nonEmpty(.all)
-        if own == nil && all == nil { return }
-        let event = makeEvent()
-        run(own, all, event)
+        if own == nil && all == nil { return nil }
+        return Targets(own: own, all: all)
+    }
+
+    /// Who hears `change`, or `nil` when nobody does.
+    @inline(__always)
+    func changeTargets() -> Targets? {
+        if handlerCount == 0 { return nil }
+        let own = nonEmpty(.change)
+        let all = nonEmpty(.all)
+        if own == nil && all == nil { return nil }
+        return Targets(own: own, all: all)
+    }
+
+    /// Dispatches `change:<key>` if anyone listens; `makeEvent` runs only then.
+    @inline(__always)
+    func dispatchAttribute(_ key: String, _ makeEvent: () -> Event) {
+        if let targets = attributeTargets(key) { run(targets, makeEvent()) }
     }
 
     /// Dispatches `change` if anyone listens; `makeEvent` runs only then.
     @inline(__always)
     func dispatchChange(_ makeEvent: () -> Event) {
-        if handlerCount == 0 { return }
-        let own = nonEmpty(.change)
-        let all = nonEmpty(.all)
-        if own == nil && all == nil { return }
-        let event = makeEvent()
-        run(own, all, event)
+        if let targets = changeTargets() { run(targets, makeEvent()) }
+    }
+
+    /// Runs the handlers of `targets` with `event`.
+    @inline(__always)
+    func run(_ targets: Targets, _ event: Event) {
+        run(targets.own, targets.all, event)
     }
 
     /// Forgets the cached `change:<key>` list after the attribute table changed.
     func invalidateAttributeCache() {
-        cachedAttributeKey = nil
+        cacheValid = false
+        cachedAttributeKey = ""
         cachedAttributeList = nil
     }
 

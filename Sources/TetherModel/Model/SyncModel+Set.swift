@@ -100,12 +100,12 @@ extension SyncModel {
     /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
     final func fireChangeLoop(_ own: SetOptions) {
         while true {
-            if let options = pending {
-                pending = nil
-                eventHub.dispatchChange { .change(self, options) }
+            if pending != nil {
+                let options = pending.take().unsafelyUnwrapped
+                if let targets = eventHub.changeTargets() { eventHub.run(targets, .change(self, options)) }
             } else if pendingIsOwn {
                 pendingIsOwn = false
-                eventHub.dispatchChange { .change(self, own) }
+                if let targets = eventHub.changeTargets() { eventHub.run(targets, .change(self, own)) }
             } else {
                 return
             }
@@ -236,11 +236,10 @@ extension SyncModel {
         }
         if !options.silent && changed {
             markPending(options, outermost: !wasChanging)
-            if isId {
-                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
-            } else {
-                // Nothing ran since the write, so the stored value is the one just written.
-                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: options.unset ? nil : value, options) }
+            if let targets = eventHub.attributeTargets(key) {
+                // Unless `changeId` handlers ran, the stored value is the one just written.
+                let current = isId ? storage[key] : options.unset ? nil : value
+                eventHub.run(targets, .changeAttribute(self, key: key, value: current, options))
             }
         }
         if wasChanging { return true }
