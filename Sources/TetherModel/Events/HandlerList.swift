@@ -112,14 +112,13 @@ final class HandlerList {
         let base = snapshot.base
         var i = 0
         while i < snapshot.count {
-            unowned(unsafe) let handler = base[i]
-            if handler.isOnce {
-                if !handler.fired {
+            // The snapshot's storage owns the handler: borrow it, so calling it retains nothing.
+            Unmanaged.passUnretained(base[i])._withUnsafeGuaranteedRef { handler in
+                if handler.isOnce {
+                    if handler.fired { return }
                     handler.fired = true
                     removeFired(handler)
-                    handler.callback(event)
                 }
-            } else {
                 handler.callback(event)
             }
             i += 1
