@@ -104,6 +104,19 @@ public final class EventHub {
         if let targets = changeTargets() { run(targets, makeEvent()) }
     }
 
+    /// Builds and dispatches `change:<key>`. The event lives in this frame only, so it is
+    /// destroyed by the enum's own outlined destroy rather than by generic metadata.
+    @inline(never)
+    func deliverAttributeChange(_ targets: Targets, model: SyncModel, key: String, value: JSON?, options: SetOptions) {
+        run(targets.own, targets.all, .changeAttribute(model, key: key, value: value, options))
+    }
+
+    /// Builds and dispatches `change`, like ``deliverAttributeChange(_:model:key:value:options:)``.
+    @inline(never)
+    func deliverChange(_ targets: Targets, model: SyncModel, options: SetOptions) {
+        run(targets.own, targets.all, .change(model, options))
+    }
+
     /// Runs the handlers of `targets` with `event`.
     @inline(__always)
     func run(_ targets: Targets, _ event: Event) {

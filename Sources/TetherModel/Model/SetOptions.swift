@@ -14,9 +14,6 @@ public struct SetOptions {
     private var indexValue = Int.min
     private var extras: Extras?
 
-    /// Default options (nothing set), built with no work: the argument every plain `set` passes.
-    public init() {}
-
     public init(
         silent: Bool = false, unset: Bool = false, validate: Bool = false, parse: Bool = false,
         add: Bool? = nil, remove: Bool? = nil, merge: Bool? = nil, sort: Bool? = nil, at: Int? = nil

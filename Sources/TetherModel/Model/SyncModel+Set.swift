@@ -53,7 +53,9 @@ extension SyncModel {
             var i = base
             while i < end {
                 let key = changedStack[i]
-                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
+                if let targets = eventHub.attributeTargets(key) {
+                    eventHub.deliverAttributeChange(targets, model: self, key: key, value: storage[key], options: options)
+                }
                 i += 1
             }
         }
@@ -102,10 +104,10 @@ extension SyncModel {
         while true {
             if pending != nil {
                 let options = pending.take().unsafelyUnwrapped
-                if let targets = eventHub.changeTargets() { eventHub.run(targets, .change(self, options)) }
+                if let targets = eventHub.changeTargets() { eventHub.deliverChange(targets, model: self, options: options) }
             } else if pendingIsOwn {
                 pendingIsOwn = false
-                if let targets = eventHub.changeTargets() { eventHub.run(targets, .change(self, own)) }
+                if let targets = eventHub.changeTargets() { eventHub.deliverChange(targets, model: self, options: own) }
             } else {
                 return
             }
@@ -239,7 +241,7 @@ extension SyncModel {
             if let targets = eventHub.attributeTargets(key) {
                 // Unless `changeId` handlers ran, the stored value is the one just written.
                 let current = isId ? storage[key] : options.unset ? nil : value
-                eventHub.run(targets, .changeAttribute(self, key: key, value: current, options))
+                eventHub.deliverAttributeChange(targets, model: self, key: key, value: current, options: options)
             }
         }
         if wasChanging { return true }
