@@ -83,6 +83,7 @@ extension SyncModel {
     }
 
     /// `key == idAttribute`, with a cheap length check first (unequal small strings take String's slow path).
+    @inline(__always)
     final func isIdAttribute(_ key: String) -> Bool {
         key.utf8.count == idAttribute.utf8.count && key == idAttribute
     }
@@ -138,6 +139,7 @@ extension SyncModel {
     }
 
     /// Updates the change record of `key` after its value went from `old` to `new`.
+    @inline(__always)
     final func track(_ key: String, old: consuming JSON?, new: JSON?) {
         if liveRecords == 0 {
             // First change of this outermost set (the hot case): no lookup needed.
@@ -163,6 +165,7 @@ extension SyncModel {
         appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
     }
 
+    @inline(__always)
     final func appendRecord(_ record: consuming ChangeRecord) {
         if liveRecords < records.count {
             records[liveRecords] = record
