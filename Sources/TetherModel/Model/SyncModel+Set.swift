@@ -90,6 +90,7 @@ extension SyncModel {
 
     /// Backbone's `_pending = options`. The outermost call's own options are not copied: a flag
     /// says "the options of the call now running the change loop".
+    @inline(__always)
     final func markPending(_ options: SetOptions, outermost: Bool) {
         if outermost {
             pendingIsOwn = true
@@ -101,6 +102,7 @@ extension SyncModel {
     }
 
     /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
+    @inline(__always)
     final func fireChangeLoop(_ own: SetOptions) {
         while true {
             if pending != nil {
@@ -117,6 +119,7 @@ extension SyncModel {
 
     /// Writes `value` for `key` in place; records the old value on the first change. Returns
     /// whether the value differs from the current one (Backbone's `changes`).
+    @inline(__always)
     final func write(_ key: String, _ value: JSON) -> Bool {
         let outcome: Bool? = storage.withValue(forKey: key) { slot in
             if slot == value { return false }
@@ -186,6 +189,7 @@ extension SyncModel {
 
     /// Starts a new outermost `set`: forgets `changed` and the previous values. Slots are reused
     /// (a few stale ones are kept to avoid reallocating; larger leftovers are released).
+    @inline(__always)
     final func resetRecords() {
         if records.count > 8 { records.removeSubrange(8...) }
         liveRecords = 0
