@@ -2,22 +2,23 @@
 /// `_listeners` and `_listeningTo`).
 ///
 /// Handlers are kept per parsed ``EventKey``: built-in names in fixed slots, `change:<attr>` in a
-/// table keyed by the attribute name, other names in their own table. Lists are value arrays:
-/// `trigger` iterates the array it read at the start, and `on`/`off` replace or copy-on-write the
-/// stored array, which gives Backbone's snapshot semantics (a handler added during a dispatch does
-/// not run in it; one removed during it still runs in it and never again) with no per-event copy.
+/// table keyed by the attribute name, other names in their own table. Each name's handlers are one
+/// ``HandlerList``, which gives Backbone's snapshot semantics (a handler added during a dispatch
+/// does not run in it; one removed during it still runs in it and never again) without copying
+/// the list or retaining its handlers per event.
 ///
 /// Not thread-safe by design: an emitter and its hub belong to one isolation domain.
 public final class EventHub {
     /// Slots for ``BuiltinEvent`` names; empty until the first registration.
-    @exclusivity(unchecked) var builtin: [[RegisteredHandler]] = []
-    @exclusivity(unchecked) var attributes: [String: [RegisteredHandler]] = [:]
-    @exclusivity(unchecked) var custom: [String: [RegisteredHandler]] = [:]
+    @exclusivity(unchecked) var builtin: ContiguousArray<HandlerList?> = []
+    @exclusivity(unchecked) var attributes: [String: HandlerList] = [:]
+    @exclusivity(unchecked) var custom: [String: HandlerList] = [:]
     /// Number of registrations in all lists, so emitters with no listeners skip everything.
     @exclusivity(unchecked) var handlerCount = 0
     /// One-entry cache of `attributes` lookups (see ``dispatchAttribute(_:_:)``).
-    @exclusivity(unchecked) var cachedAttributeKey: String?
-    @exclusivity(unchecked) var cachedAttributeList: [RegisteredHandler] = []
+    @exclusivity(unchecked) var cachedAttributeKey = ""
+    @exclusivity(unchecked) var cacheValid = false
+    @exclusivity(unchecked) var cachedAttributeList: HandlerList?
     /// Emitters this hub's owner listens to (`listenTo`), with a registration count each.
     var listeningTo: [ObjectIdentifier: ListeningRecord] = [:]
 
@@ -28,56 +29,105 @@ public final class EventHub {
 
     // MARK: Lists
 
-    func list(_ key: EventKey) -> [RegisteredHandler] {
+    func list(_ key: EventKey) -> HandlerList? {
         switch key {
-        case .builtin(let b): return builtin.isEmpty ? [] : builtin[b.rawValue]
-        case .attribute(let a): return attributes[a] ?? []
-        case .custom(let c): return custom[c] ?? []
+        case .builtin(let b): return builtin.isEmpty ? nil : builtin[b.rawValue]
+        case .attribute(let a): return attributes[a]
+        case .custom(let c): return custom[c]
         }
     }
 
     func hasHandlers(_ builtinEvent: BuiltinEvent) -> Bool {
-        !builtin.isEmpty && !builtin[builtinEvent.rawValue].isEmpty
+        !builtin.isEmpty && !(builtin[builtinEvent.rawValue]?.isEmpty ?? true)
     }
 
-    /// Dispatches `change:<key>` if anyone listens (its own handlers or `all`); `makeEvent` runs
-    /// only then, so an unobserved attribute costs no event construction.
+    /// The list in a built-in slot if it has handlers, unretained: lists are never dropped while
+    /// a dispatch walks them, and the hub outlives the call.
+    @inline(__always)
+    func nonEmpty(_ slot: BuiltinEvent) -> Unmanaged<HandlerList>? {
+        if builtin.isEmpty { return nil }
+        return builtin.withUnsafeBufferPointer { buffer in
+            guard let list = buffer[slot.rawValue], !list.isEmpty else { return nil }
+            return Unmanaged.passUnretained(list)
+        }
+    }
+
+    /// The lists an event reaches: its own name's and `all`'s (each present only when non-empty).
+    struct Targets {
+        let own: Unmanaged<HandlerList>?
+        let all: Unmanaged<HandlerList>?
+    }
+
+    /// Who hears `change:<key>` (its own handlers or `all`), or `nil` when nobody does, so an
+    /// unobserved attribute costs no event construction.
     ///
     /// The last attribute looked up is cached, so a hot `set` of one attribute hashes nothing.
-    func dispatchAttribute(_ key: String, _ makeEvent: () -> Event) {
-        if handlerCount == 0 { return }
-        let own: [RegisteredHandler]
-        if attributes.isEmpty {
-            own = []
-        } else if let cachedKey = cachedAttributeKey, cachedKey == key {
-            own = cachedAttributeList
-        } else {
-            own = attributes[key] ?? []
-            cachedAttributeKey = key
-            cachedAttributeList = own
+    @inline(__always)
+    func attributeTargets(_ key: String) -> Targets? {
+        if handlerCount == 0 { return nil }
+        var own: Unmanaged<HandlerList>? = nil
+        if !attributes.isEmpty {
+            if cacheValid && cachedAttributeKey == key {
+                if let cached = cachedAttributeList, !cached.isEmpty { own = Unmanaged.passUnretained(cached) }
+            } else {
+                let found = attributes[key]
+                cachedAttributeKey = key
+                cachedAttributeList = found
+                cacheValid = true
+                if let found, !found.isEmpty { own = Unmanaged.passUnretained(found) }
+            }
         }
-        let all = builtin.isEmpty ? [] : builtin[BuiltinEvent.all.rawValue]
-        if own.isEmpty && all.isEmpty { return }
-        let event = makeEvent()
-        if !own.isEmpty { run(own, event, key: .attribute(key)) }
-        if !all.isEmpty { run(all, event, key: .builtin(.all)) }
+        let all = nonEmpty(.all)
+        if own == nil && all == nil { return nil }
+        return Targets(own: own, all: all)
+    }
+
+    /// Who hears `change`, or `nil` when nobody does.
+    @inline(__always)
+    func changeTargets() -> Targets? {
+        if handlerCount == 0 { return nil }
+        let own = nonEmpty(.change)
+        let all = nonEmpty(.all)
+        if own == nil && all == nil { return nil }
+        return Targets(own: own, all: all)
+    }
+
+    /// Dispatches `change:<key>` if anyone listens; `makeEvent` runs only then.
+    @inline(__always)
+    func dispatchAttribute(_ key: String, _ makeEvent: () -> Event) {
+        if let targets = attributeTargets(key) { run(targets, makeEvent()) }
     }
 
     /// Dispatches `change` if anyone listens; `makeEvent` runs only then.
+    @inline(__always)
     func dispatchChange(_ makeEvent: () -> Event) {
-        if handlerCount == 0 || builtin.isEmpty { return }
-        let own = builtin[BuiltinEvent.change.rawValue]
-        let all = builtin[BuiltinEvent.all.rawValue]
-        if own.isEmpty && all.isEmpty { return }
-        let event = makeEvent()
-        if !own.isEmpty { run(own, event, key: .builtin(.change)) }
-        if !all.isEmpty { run(all, event, key: .builtin(.all)) }
+        if let targets = changeTargets() { run(targets, makeEvent()) }
+    }
+
+    /// Builds and dispatches `change:<key>`. The event lives in this frame only, so it is
+    /// destroyed by the enum's own outlined destroy rather than by generic metadata.
+    @inline(never)
+    func deliverAttributeChange(_ targets: Targets, model: SyncModel, key: String, value: JSON?, options: SetOptions) {
+        run(targets.own, targets.all, .changeAttribute(model, key: key, value: value, options))
+    }
+
+    /// Builds and dispatches `change`, like ``deliverAttributeChange(_:model:key:value:options:)``.
+    @inline(never)
+    func deliverChange(_ targets: Targets, model: SyncModel, options: SetOptions) {
+        run(targets.own, targets.all, .change(model, options))
+    }
+
+    /// Runs the handlers of `targets` with `event`.
+    @inline(__always)
+    func run(_ targets: Targets, _ event: Event) {
+        run(targets.own, targets.all, event)
     }
 
     /// Forgets the cached `change:<key>` list after the attribute table changed.
     func invalidateAttributeCache() {
-        cachedAttributeKey = nil
-        cachedAttributeList = []
+        cacheValid = false
+        cachedAttributeKey = ""
+        cachedAttributeList = nil
     }
 
     /// Whether the built-in event would reach anyone.
@@ -88,12 +138,31 @@ public final class EventHub {
     func append(_ handler: RegisteredHandler, to key: EventKey) {
         switch key {
         case .builtin(let b):
-            if builtin.isEmpty { builtin = Array(repeating: [], count: BuiltinEvent.allCases.count) }
-            builtin[b.rawValue].append(handler)
+            if builtin.isEmpty { builtin = ContiguousArray(repeating: nil, count: BuiltinEvent.allCases.count) }
+            if let list = builtin[b.rawValue] {
+                list.append(handler)
+            } else {
+                let list = HandlerList()
+                list.append(handler)
+                builtin[b.rawValue] = list
+            }
         case .attribute(let a):
             invalidateAttributeCache()
-            attributes[a, default: []].append(handler)
-        case .custom(let c): custom[c, default: []].append(handler)
+            if let list = attributes[a] {
+                list.append(handler)
+            } else {
+                let list = HandlerList()
+                list.append(handler)
+                attributes[a] = list
+            }
+        case .custom(let c):
+            if let list = custom[c] {
+                list.append(handler)
+            } else {
+                let list = HandlerList()
+                list.append(handler)
+                custom[c] = list
+            }
         }
         handlerCount += 1
     }
@@ -130,43 +199,41 @@ public final class EventHub {
     }
 
     func remove(key: EventKey, token: UInt64?, context: ObjectIdentifier?) {
-        let current = list(key)
-        if current.isEmpty { return }
-        var remaining: [RegisteredHandler] = []
-        for handler in current {
-            let keep = (token != nil && token != handler.token) || (context != nil && context != handler.context)
-            if keep {
-                remaining.append(handler)
-            } else {
-                handlerCount -= 1
-                if let link = handler.listener { link.listener?.released(emitter: link.emitter) }
-            }
+        guard let current = list(key) else { return }
+        if current.isEmpty {
+            dropIfEmpty(current, key: key)
+            return
         }
-        if remaining.count == current.count { return }
+        let removed = current.removeAll(
+            where: { handler in
+                !((token != nil && token != handler.token) || (context != nil && context != handler.context))
+            },
+            removed: { handler in
+                if let link = handler.listener { link.listener?.released(emitter: link.emitter) }
+            })
+        if removed == 0 { return }
+        handlerCount -= removed
+        dropIfEmpty(current, key: key)
+    }
+
+    /// Drops an emptied list from its table, unless a dispatch is walking it (it stays, empty).
+    func dropIfEmpty(_ list: HandlerList, key: EventKey) {
         switch key {
-        case .builtin(let b): builtin[b.rawValue] = remaining
+        case .builtin: break
         case .attribute(let a):
             invalidateAttributeCache()
-            attributes[a] = remaining.isEmpty ? nil : remaining
-        case .custom(let c): custom[c] = remaining.isEmpty ? nil : remaining
+            if list.isEmpty && list.isIdle { attributes[a] = nil }
+        case .custom(let c):
+            if list.isEmpty && list.isIdle { custom[c] = nil }
         }
     }
 
     /// Removes one once-handler after it fired (Backbone's once wrapper calling `off(name, once)`).
-    func removeFired(_ handler: RegisteredHandler, key: EventKey) {
-        let current = list(key)
-        guard let i = current.firstIndex(where: { $0.meta === handler.meta }) else { return }
-        var remaining = current
-        remaining.remove(at: i)
+    func removeFired(_ handler: RegisteredHandler, from list: HandlerList) {
+        let removed = list.removeAll(where: { $0 === handler }, removed: { _ in })
+        if removed == 0 { return }
         handlerCount -= 1
         if let link = handler.listener { link.listener?.released(emitter: link.emitter) }
-        switch key {
-        case .builtin(let b): builtin[b.rawValue] = remaining
-        case .attribute(let a):
-            invalidateAttributeCache()
-            attributes[a] = remaining.isEmpty ? nil : remaining
-        case .custom(let c): custom[c] = remaining.isEmpty ? nil : remaining
-        }
     }
 
     // MARK: Dispatch
@@ -178,30 +245,35 @@ public final class EventHub {
     }
 
     func dispatch(_ event: Event, key: EventKey) {
-        let all = builtin.isEmpty ? [] : builtin[BuiltinEvent.all.rawValue]
-        let own = list(key)
-        if !own.isEmpty { run(own, event, key: key) }
-        if !all.isEmpty { run(all, event, key: .builtin(.all)) }
+        let all = nonEmpty(.all)
+        var own: Unmanaged<HandlerList>? = nil
+        if let list = list(key), !list.isEmpty { own = Unmanaged.passUnretained(list) }
+        run(own, all, event)
     }
 
     /// Dispatch for a built-in event whose key is known statically.
     func dispatch(_ event: Event, builtin slot: BuiltinEvent) {
-        if builtin.isEmpty { return }
-        let all = builtin[BuiltinEvent.all.rawValue]
-        let own = builtin[slot.rawValue]
-        if !own.isEmpty { run(own, event, key: .builtin(slot)) }
-        if !all.isEmpty { run(all, event, key: .builtin(.all)) }
+        let all = nonEmpty(.all)
+        let own = nonEmpty(slot)
+        run(own, all, event)
     }
 
-    func run(_ handlers: [RegisteredHandler], _ event: Event, key: EventKey) {
-        handlers.withUnsafeBufferPointer { buffer in
-            for i in buffer.indices {
-                if let meta = buffer[i].meta, meta.isOnce {
-                    if meta.fired { continue }
-                    meta.fired = true
-                    removeFired(buffer[i], key: key)
-                }
-                buffer[i].callback(event)
+    /// Runs `own`'s handlers, then `all`'s as they were before any handler ran (Backbone copies
+    /// `allEvents` first).
+    @inline(__always)
+    func run(_ own: Unmanaged<HandlerList>?, _ all: Unmanaged<HandlerList>?, _ event: Event) {
+        let allSnapshot = all?._withUnsafeGuaranteedRef { $0.begin() }
+        if let own {
+            own._withUnsafeGuaranteedRef { list in
+                let snapshot = list.begin()
+                list.run(snapshot, event) { handler in removeFired(handler, from: list) }
+                list.end()
+            }
+        }
+        if let all, let allSnapshot {
+            all._withUnsafeGuaranteedRef { list in
+                list.run(allSnapshot, event) { handler in removeFired(handler, from: list) }
+                list.end()
             }
         }
     }

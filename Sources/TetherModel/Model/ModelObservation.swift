@@ -20,8 +20,14 @@ extension SyncModel: Observable {
     }
 
     /// Tells Observation that the attributes changed (once per `set` that changed something).
+    @inline(__always)
     final func observationDidChange() {
         guard observation.accessed else { return }
+        notifyObservers()
+    }
+
+    /// The slow half of ``observationDidChange()``: someone read the attributes since the last change.
+    final func notifyObservers() {
         observation.accessed = false
         observation.registrar.willSet(self, keyPath: \.attributes)
         observation.registrar.didSet(self, keyPath: \.attributes)

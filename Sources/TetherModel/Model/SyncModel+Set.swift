@@ -53,7 +53,9 @@ extension SyncModel {
             var i = base
             while i < end {
                 let key = changedStack[i]
-                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
+                if let targets = eventHub.attributeTargets(key) {
+                    eventHub.deliverAttributeChange(targets, model: self, key: key, value: storage[key], options: options)
+                }
                 i += 1
             }
         }
@@ -81,12 +83,14 @@ extension SyncModel {
     }
 
     /// `key == idAttribute`, with a cheap length check first (unequal small strings take String's slow path).
+    @inline(__always)
     final func isIdAttribute(_ key: String) -> Bool {
         key.utf8.count == idAttribute.utf8.count && key == idAttribute
     }
 
     /// Backbone's `_pending = options`. The outermost call's own options are not copied: a flag
     /// says "the options of the call now running the change loop".
+    @inline(__always)
     final func markPending(_ options: SetOptions, outermost: Bool) {
         if outermost {
             pendingIsOwn = true
@@ -98,14 +102,15 @@ extension SyncModel {
     }
 
     /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
+    @inline(__always)
     final func fireChangeLoop(_ own: SetOptions) {
         while true {
-            if let options = pending {
-                pending = nil
-                eventHub.dispatchChange { .change(self, options) }
+            if pending != nil {
+                let options = pending.take().unsafelyUnwrapped
+                if let targets = eventHub.changeTargets() { eventHub.deliverChange(targets, model: self, options: options) }
             } else if pendingIsOwn {
                 pendingIsOwn = false
-                eventHub.dispatchChange { .change(self, own) }
+                if let targets = eventHub.changeTargets() { eventHub.deliverChange(targets, model: self, options: own) }
             } else {
                 return
             }
@@ -114,6 +119,7 @@ extension SyncModel {
 
     /// Writes `value` for `key` in place; records the old value on the first change. Returns
     /// whether the value differs from the current one (Backbone's `changes`).
+    @inline(__always)
     final func write(_ key: String, _ value: JSON) -> Bool {
         let outcome: Bool? = storage.withValue(forKey: key) { slot in
             if slot == value { return false }
@@ -136,6 +142,7 @@ extension SyncModel {
     }
 
     /// Updates the change record of `key` after its value went from `old` to `new`.
+    @inline(__always)
     final func track(_ key: String, old: consuming JSON?, new: JSON?) {
         if liveRecords == 0 {
             // First change of this outermost set (the hot case): no lookup needed.
@@ -161,6 +168,7 @@ extension SyncModel {
         appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
     }
 
+    @inline(__always)
     final func appendRecord(_ record: consuming ChangeRecord) {
         if liveRecords < records.count {
             records[liveRecords] = record
@@ -181,6 +189,7 @@ extension SyncModel {
 
     /// Starts a new outermost `set`: forgets `changed` and the previous values. Slots are reused
     /// (a few stale ones are kept to avoid reallocating; larger leftovers are released).
+    @inline(__always)
     final func resetRecords() {
         if records.count > 8 { records.removeSubrange(8...) }
         liveRecords = 0
@@ -236,11 +245,10 @@ extension SyncModel {
         }
         if !options.silent && changed {
             markPending(options, outermost: !wasChanging)
-            if isId {
-                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: storage[key], options) }
-            } else {
-                // Nothing ran since the write, so the stored value is the one just written.
-                eventHub.dispatchAttribute(key) { .changeAttribute(self, key: key, value: options.unset ? nil : value, options) }
+            if let targets = eventHub.attributeTargets(key) {
+                // Unless `changeId` handlers ran, the stored value is the one just written.
+                let current = isId ? storage[key] : options.unset ? nil : value
+                eventHub.deliverAttributeChange(targets, model: self, key: key, value: current, options: options)
             }
         }
         if wasChanging { return true }
