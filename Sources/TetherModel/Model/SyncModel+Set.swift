@@ -17,7 +17,7 @@ extension SyncModel {
         var mutated = false
         // A merge usually repeats the stored attributes in the stored order: one read-only walk
         // proves nothing changes and skips every keyed lookup.
-        if !unset, let touchesId = matchesInOrder(attrs) {
+        if !unset, let touchesId = changesNothing(attrs) {
             touchedId = touchesId
         } else {
             writeAll(attrs, unset: unset, touchedId: &touchedId, mutated: &mutated)
@@ -66,6 +66,17 @@ extension SyncModel {
         pendingIsOwn = false
         isChanging = false
         return true
+    }
+
+    /// If `set(attrs)` would change no attribute, whether `attrs` names the id attribute; `nil`
+    /// when something may change. A whole object of the stored size is compared in place
+    /// (`JSONObject ==`, no member copies); other input is walked against the stored order.
+    final func changesNothing<S: Sequence>(_ attrs: S) -> Bool? where S.Element == (key: String, value: JSON) {
+        if let object = attrs as? JSONObject, object.count == storage.count {
+            // Same keys with equal values: every write would be a no-op, whatever the order.
+            return object == storage ? object.contains(key: idAttribute) : nil
+        }
+        return matchesInOrder(attrs)
     }
 
     /// If `attrs` lists stored keys in stored order with equal values (so `set` changes nothing),
