@@ -34,6 +34,10 @@ open class SyncCollection: EventEmitter {
     final let bubbleToken = EventToken.next()
     /// The bubbling handler, shared by every member model.
     final lazy var bubble: EventHandler = { [unowned(unsafe) self] event in self.onModelEvent(event) }
+    /// The one registration of ``bubble``, appended to every member's `all` list (it is matched by
+    /// token and context, never by identity, so sharing it saves an object per member).
+    final lazy var bubbleHandler = RegisteredHandler(
+        token: bubbleToken.id, context: ObjectIdentifier(self), callback: bubble, once: false, listener: nil)
 
     /// An empty collection.
     public init(model: SyncModel.Type = SyncModel.self, comparator: Comparator? = nil) {
@@ -161,10 +165,7 @@ open class SyncCollection: EventEmitter {
         byCid[model.cid] = model
         if let key = indexKey(of: model) { byId[key] = model }
         if model.collection == nil { model.collection = self }
-        model.eventHub.append(
-            RegisteredHandler(
-                token: bubbleToken.id, context: ObjectIdentifier(self), callback: bubble, once: false, listener: nil),
-            to: .builtin(.all))
+        model.eventHub.append(bubbleHandler, to: .builtin(.all))
     }
 
     /// Backbone's `_removeReference`.

@@ -11,6 +11,9 @@
 public final class EventHub {
     /// Slots for ``BuiltinEvent`` names; empty until the first registration.
     @exclusivity(unchecked) var builtin: ContiguousArray<HandlerList?> = []
+    /// The `all` list, outside ``builtin``: a model in a collection has only the collection's
+    /// bubbling handler, and keeping it here spares every such model the slot array.
+    @exclusivity(unchecked) var allList: HandlerList?
     @exclusivity(unchecked) var attributes: [String: HandlerList] = [:]
     @exclusivity(unchecked) var custom: [String: HandlerList] = [:]
     /// Number of registrations in all lists, so emitters with no listeners skip everything.
@@ -31,20 +34,30 @@ public final class EventHub {
 
     func list(_ key: EventKey) -> HandlerList? {
         switch key {
-        case .builtin(let b): return builtin.isEmpty ? nil : builtin[b.rawValue]
+        case .builtin(let b): return builtinList(b)
         case .attribute(let a): return attributes[a]
         case .custom(let c): return custom[c]
         }
     }
 
     func hasHandlers(_ builtinEvent: BuiltinEvent) -> Bool {
-        !builtin.isEmpty && !(builtin[builtinEvent.rawValue]?.isEmpty ?? true)
+        !(builtinList(builtinEvent)?.isEmpty ?? true)
+    }
+
+    @inline(__always)
+    func builtinList(_ slot: BuiltinEvent) -> HandlerList? {
+        if slot == .all { return allList }
+        return builtin.isEmpty ? nil : builtin[slot.rawValue]
     }
 
     /// The list in a built-in slot if it has handlers, unretained: lists are never dropped while
     /// a dispatch walks them, and the hub outlives the call.
     @inline(__always)
     func nonEmpty(_ slot: BuiltinEvent) -> Unmanaged<HandlerList>? {
+        if slot == .all {
+            guard let list = allList, !list.isEmpty else { return nil }
+            return Unmanaged.passUnretained(list)
+        }
         if builtin.isEmpty { return nil }
         return builtin.withUnsafeBufferPointer { buffer in
             guard let list = buffer[slot.rawValue], !list.isEmpty else { return nil }
@@ -137,6 +150,14 @@ public final class EventHub {
 
     func append(_ handler: RegisteredHandler, to key: EventKey) {
         switch key {
+        case .builtin(.all):
+            if let list = allList {
+                list.append(handler)
+            } else {
+                let list = HandlerList()
+                list.append(handler)
+                allList = list
+            }
         case .builtin(let b):
             if builtin.isEmpty { builtin = ContiguousArray(repeating: nil, count: BuiltinEvent.allCases.count) }
             if let list = builtin[b.rawValue] {
