@@ -40,7 +40,7 @@ import TetherSync
         #expect(result.mismatches.isEmpty, "\(result.mismatches)")
         #expect(session.transport.clock.now() >= B.t0 + 90_000)
         // 90 s of virtual time; a generous wall bound so a busy CI machine cannot flake it.
-        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(60), "90 s of virtual time must not be waited for in real time")
     }
 
     @Test @MainActor func recorderWritesATranscriptThatReplaysIdentically() async throws {

@@ -191,9 +191,11 @@ struct ServerSentEventsTransportTests {
         #expect(await recorder.wait { $0.frames.count == 1 })
         let closing = ContinuousClock.now
         await connection.close()
-        #expect(await recorder.waitForFinish(timeout: .seconds(2)))
+        #expect(await recorder.waitForFinish(timeout: .seconds(5)))
         let finished = try #require(recorder.finishedAt)
-        #expect(finished - closing < .milliseconds(500))
+        // Far below the 35 s idle timeout: the close itself ended the stream (2 s leaves room for a
+        // loaded CI machine; unloaded it takes a few milliseconds).
+        #expect(finished - closing < .seconds(2))
         #expect(recorder.closeReason?.code == "normal")
         // The peer sees the TCP connection go away.
         let records = try await peer.waitForRequests { $0.contains { $0.method == "DISCONNECT" } }
