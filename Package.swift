@@ -47,7 +47,9 @@ let package = Package(
         .executableTarget(name: "tether-bench", dependencies: ["Tether"], swiftSettings: strictSettings),
 
         // Shared by the test targets: fixture paths, the test-peer Python, process helpers.
-        .target(name: "TetherTestSupport", path: "Tests/TetherTestSupport", swiftSettings: strictSettings),
+        .target(
+            name: "TetherTestSupport", dependencies: ["TetherSync"], path: "Tests/TetherTestSupport",
+            swiftSettings: strictSettings),
         .testTarget(
             name: "TetherJSONTests",
             dependencies: ["TetherJSON", "TetherTestSupport"],

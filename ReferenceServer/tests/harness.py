@@ -148,10 +148,39 @@ def run(coro, timeout: float = 20):
     return asyncio.run(asyncio.wait_for(coro, timeout))
 
 
+class FrameStream:
+    """What the WebSocket and SSE clients share on top of their own `recv`."""
+
+    #: Errors that mean the stream ended (besides a timeout).
+    CLOSED: tuple = ()
+
+    async def recv_until(self, predicate, timeout: float = TIMEOUT) -> list[dict]:
+        """Frames up to and including the first one matching `predicate`."""
+        frames = []
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            frame = await self.recv(max(remaining, 0.01))
+            frames.append(frame)
+            if predicate(frame):
+                return frames
+
+    async def quiet(self, duration: float = 0.3) -> list[dict]:
+        """Frames arriving within `duration` (usually expected to be none)."""
+        frames = []
+        try:
+            while True:
+                frames.append(await self.recv(duration))
+        except (asyncio.TimeoutError, *self.CLOSED):
+            return frames
+
+
 # -- WebSocket ---------------------------------------------------------------------------------
 
 
-class WSClient:
+class WSClient(FrameStream):
+    CLOSED = (websockets.ConnectionClosed,)
+
     def __init__(self, server: ServerProcess, client: str, headers: dict | None = None):
         self.server = server
         self.client = client
@@ -187,34 +216,17 @@ class WSClient:
                 continue
             return frame
 
-    async def recv_until(self, predicate, timeout: float = TIMEOUT) -> list[dict]:
-        """Frames up to and including the first one matching `predicate`."""
-        frames = []
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            remaining = deadline - asyncio.get_running_loop().time()
-            frame = await self.recv(max(remaining, 0.01))
-            frames.append(frame)
-            if predicate(frame):
-                return frames
-
-    async def quiet(self, duration: float = 0.3) -> list[dict]:
-        """Frames arriving within `duration` (usually expected to be none)."""
-        frames = []
-        try:
-            while True:
-                frames.append(await self.recv(duration))
-        except (asyncio.TimeoutError, websockets.ConnectionClosed):
-            return frames
 
 
 # -- SSE ---------------------------------------------------------------------------------------
 
 
-class SSEClient:
+class SSEClient(FrameStream):
     """A minimal text/event-stream reader over a raw socket (the Swift side has the conformant
     parser). Raw, because aiohttp's client discards already-received bytes when a stream is cut,
     and tests of "drop after N frames" need exactly those bytes."""
+
+    CLOSED = (ConnectionError,)
 
     def __init__(self, server: ServerProcess, client: str, collections: list[str],
                  last_event_id: str | None = None, headers: dict | None = None):
@@ -304,22 +316,6 @@ class SSEClient:
                 continue
             return frame
 
-    async def recv_until(self, predicate, timeout: float = TIMEOUT) -> list[dict]:
-        frames = []
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            frame = await self.recv(max(deadline - asyncio.get_running_loop().time(), 0.01))
-            frames.append(frame)
-            if predicate(frame):
-                return frames
-
-    async def quiet(self, duration: float = 0.3) -> list[dict]:
-        frames = []
-        try:
-            while True:
-                frames.append(await self.recv(duration))
-        except (asyncio.TimeoutError, ConnectionError):
-            return frames
 
 
 # -- long polling ------------------------------------------------------------------------------

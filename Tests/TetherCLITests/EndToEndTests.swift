@@ -117,15 +117,7 @@ import TetherTestSupport
         /// Asks the process to stop (SIGTERM: an agent saves its state and exits 0).
         func terminate() { if process.isRunning { process.terminate() } }
 
-        func kill() {
-            guard process.isRunning else { return }
-            #if canImport(Glibc) || canImport(Darwin)
-            _ = Foundation.kill(process.processIdentifier, SIGKILL)
-            #else
-            process.terminate()
-            #endif
-            process.waitUntilExit()
-        }
+        func kill() { process.killAndWait() }
     }
 
     /// `tether agent` arguments for `server`.

@@ -125,15 +125,7 @@ public final class ReferenceServerProcess: @unchecked Sendable {
 
     /// Kills the server at once (SIGKILL: a crash, no goodbye frames) and waits for it to exit.
     public func kill() {
-        lock.withLock {
-            guard process.isRunning else { return }
-            #if canImport(Glibc) || canImport(Darwin)
-            _ = Foundation.kill(process.processIdentifier, SIGKILL)
-            #else
-            process.terminate()
-            #endif
-            process.waitUntilExit()
-        }
+        lock.withLock { process.killAndWait() }
     }
 
     /// Stops the server gracefully (SIGTERM: it sends `close going-away` and checkpoints), killing it if

@@ -1,15 +1,6 @@
-/// SplitMix64: a tiny seeded generator shared by every property test, so each run reproduces from
-/// its seed (and a failure names the seed that reproduces it).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+public import TetherSync
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// SplitMix64, the seeded generator every property test uses, so each run reproduces from its seed
+/// (and a failure names the seed that reproduces it). It is TetherSync's `SeededGenerator` (the one
+/// the binder's jitter and the benchmark use), under the algorithm's name.
+public typealias SplitMix64 = SeededGenerator

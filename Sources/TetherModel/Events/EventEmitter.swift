@@ -23,46 +23,26 @@ extension EventEmitter {
     /// - Returns: A token for `off`; one token covers every name in `names`.
     @discardableResult
     public func on(_ names: String, context: AnyObject? = nil, _ callback: @escaping EventHandler) -> EventToken {
-        let token = EventToken.next()
-        eventHub.register(
-            names, token: token, context: context.map(ObjectIdentifier.init), once: false, listener: nil,
-            callback: callback)
-        return token
+        register(CollectionOfOne((names, callback)), context: context, once: false)
     }
 
     /// Registers an event map (`["change:title": f, "remove": g]`) in order, under one token.
     @discardableResult
     public func on(_ map: KeyValuePairs<String, EventHandler>, context: AnyObject? = nil) -> EventToken {
-        let token = EventToken.next()
-        for (names, callback) in map {
-            eventHub.register(
-                names, token: token, context: context.map(ObjectIdentifier.init), once: false, listener: nil,
-                callback: callback)
-        }
-        return token
+        register(map.lazy.map { ($0.key, $0.value) }, context: context, once: false)
     }
 
     /// Like ``on(_:context:_:)`` but each named event runs `callback` at most once, after which the
     /// registration is removed (before the callback runs, so re-triggering inside it does not re-enter).
     @discardableResult
     public func once(_ names: String, context: AnyObject? = nil, _ callback: @escaping EventHandler) -> EventToken {
-        let token = EventToken.next()
-        eventHub.register(
-            names, token: token, context: context.map(ObjectIdentifier.init), once: true, listener: nil,
-            callback: callback)
-        return token
+        register(CollectionOfOne((names, callback)), context: context, once: true)
     }
 
     /// Event-map form of ``once(_:context:_:)``.
     @discardableResult
     public func once(_ map: KeyValuePairs<String, EventHandler>, context: AnyObject? = nil) -> EventToken {
-        let token = EventToken.next()
-        for (names, callback) in map {
-            eventHub.register(
-                names, token: token, context: context.map(ObjectIdentifier.init), once: true, listener: nil,
-                callback: callback)
-        }
-        return token
+        register(map.lazy.map { ($0.key, $0.value) }, context: context, once: true)
     }
 
     /// Removes handlers matching **every** criterion given (Backbone `off`); `off()` removes everything.
@@ -158,5 +138,17 @@ extension EventEmitter {
         if names == nil && token == nil {
             eventHub.listeningTo.removeAll()
         }
+    }
+
+    /// Registers each `(names, callback)` pair in order under one new token (`on`/`once`, name or map form).
+    private func register(
+        _ entries: some Sequence<(String, EventHandler)>, context: AnyObject?, once: Bool
+    ) -> EventToken {
+        let token = EventToken.next()
+        let context = context.map(ObjectIdentifier.init)
+        for (names, callback) in entries {
+            eventHub.register(names, token: token, context: context, once: once, listener: nil, callback: callback)
+        }
+        return token
     }
 }

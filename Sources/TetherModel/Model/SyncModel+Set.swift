@@ -60,12 +60,7 @@ extension SyncModel {
             }
         }
         if changedStack.count > base { changedStack.removeLast(changedStack.count - base) }
-        if wasChanging { return true }
-        if !options.silent { fireChangeLoop(options) }
-        pending = nil
-        pendingIsOwn = false
-        isChanging = false
-        return true
+        return endSet(options, wasChanging: wasChanging)
     }
 
     /// If `set(attrs)` would change no attribute, whether `attrs` names the id attribute; `nil`
@@ -110,6 +105,18 @@ extension SyncModel {
             pendingIsOwn = false
             pending = options
         }
+    }
+
+    /// The end of every `set`: a nested call returns at once; the outermost one runs the `change`
+    /// loop and leaves the changing state.
+    @inline(__always)
+    final func endSet(_ options: SetOptions, wasChanging: Bool) -> Bool {
+        if wasChanging { return true }
+        if !options.silent { fireChangeLoop(options) }
+        pending = nil
+        pendingIsOwn = false
+        isChanging = false
+        return true
     }
 
     /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
@@ -262,11 +269,6 @@ extension SyncModel {
                 eventHub.deliverAttributeChange(targets, model: self, key: key, value: current, options: options)
             }
         }
-        if wasChanging { return true }
-        if !options.silent { fireChangeLoop(options) }
-        pending = nil
-        pendingIsOwn = false
-        isChanging = false
-        return true
+        return endSet(options, wasChanging: wasChanging)
     }
 }

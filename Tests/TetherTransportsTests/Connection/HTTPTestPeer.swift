@@ -172,6 +172,11 @@ final class InboundRecorder: @unchecked Sendable {
         frames.compactMap { (try? JSONSerialization.jsonObject(with: Data($0))) as? [String: Any] }
     }
 
+    /// The seq of every patch received so far, in order.
+    var patchSeqs: [Int] {
+        objects.filter { $0["type"] as? String == "patch" }.compactMap { $0["seq"] as? Int }
+    }
+
     /// Waits until `predicate` holds or `timeout` passes; returns whether it held.
     @discardableResult
     func wait(timeout: Duration = .seconds(5), until predicate: (InboundRecorder) -> Bool) async -> Bool {

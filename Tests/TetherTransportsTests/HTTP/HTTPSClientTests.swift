@@ -17,11 +17,6 @@ struct HTTPSClientTests {
         try HTTPTestPeer.start(arguments: ["--cert", certificates.certificate, "--key", certificates.key])
     }
 
-    /// The seq of every patch received.
-    func seqs(_ recorder: InboundRecorder) -> [Int] {
-        recorder.objects.filter { $0["type"] as? String == "patch" }.compactMap { $0["seq"] as? Int }
-    }
-
     @Test func sseAndLongPollingVerifyTheServerAgainstTheGivenCA() async throws {
         let certificates = try WebSocketTLSTests.Certificates()
         defer { certificates.remove() }
@@ -42,9 +37,9 @@ struct HTTPSClientTests {
                 configuration: configuration(pollPeer, "seed3", host: host, caFile: certificates.caFile), waitSeconds: 5)
             let connection = try await polling.connect(todosHandshake())
             let polls = InboundRecorder(connection)
-            #expect(await polls.wait(timeout: .seconds(10)) { self.seqs($0) == [1, 2, 3] }, "\(host)")
+            #expect(await polls.wait(timeout: .seconds(10)) { $0.patchSeqs == [1, 2, 3] }, "\(host)")
             try await connection.send(mutateFrames(1...2))
-            #expect(await polls.wait(timeout: .seconds(10)) { self.seqs($0) == [1, 2, 3, 4, 5] }, "\(host): POSTed frames come back")
+            #expect(await polls.wait(timeout: .seconds(10)) { $0.patchSeqs == [1, 2, 3, 4, 5] }, "\(host): POSTed frames come back")
             await connection.close()
         }
     }

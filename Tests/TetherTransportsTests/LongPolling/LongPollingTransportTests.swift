@@ -16,11 +16,6 @@ struct LongPollingTransportTests {
             waitSeconds: waitSeconds)
     }
 
-    /// The seq of every patch received.
-    func seqs(_ recorder: InboundRecorder) -> [Int] {
-        recorder.objects.filter { $0["type"] as? String == "patch" }.compactMap { $0["seq"] as? Int }
-    }
-
     /// Both HTTP clients: Tether's socket client (Linux default) and URLSession (Apple default).
     @Test(arguments: [HTTPClientBackend.sockets, .urlSession])
     func pollsReturnBatchesAndTheCursorAdvances(backend: HTTPClientBackend) async throws {
@@ -28,7 +23,7 @@ struct LongPollingTransportTests {
         defer { peer.stop() }
         let connection = try await transport(peer, "seed5+batch3", backend: backend).connect(todosHandshake())
         let recorder = InboundRecorder(connection)
-        #expect(await recorder.wait { self.seqs($0) == [1, 2, 3, 4, 5] })
+        #expect(await recorder.wait { $0.patchSeqs == [1, 2, 3, 4, 5] })
         #expect((recorder.objects.first?["type"] as? String) == "welcome")
         let polls = try await peer.waitForRequests { $0.filter { $0.method == "GET" }.count >= 3 }
             .filter { $0.method == "GET" }
@@ -44,12 +39,12 @@ struct LongPollingTransportTests {
         defer { peer.stop() }
         let connection = try await transport(peer, "seed1", waitSeconds: 10).connect(todosHandshake(token: "t"))
         let recorder = InboundRecorder(connection)
-        #expect(await recorder.wait { self.seqs($0) == [1] })
+        #expect(await recorder.wait { $0.patchSeqs == [1] })
         // Wait until the next poll is being held by the peer, then send.
         _ = try await peer.waitForRequests { $0.filter { $0.query("cursor") == ["todos=e1:1"] }.count == 1 }
         let sent = ContinuousClock.now
         try await connection.send(mutateFrames(7...8))
-        #expect(await recorder.wait { self.seqs($0) == [1, 2, 3] })
+        #expect(await recorder.wait { $0.patchSeqs == [1, 2, 3] })
         #expect(ContinuousClock.now - sent < .seconds(3), "the 10 s hold ended when data arrived")
         let posts = try await peer.requests().filter { $0.method == "POST" }
         #expect(posts.map(\.status) == [202])
@@ -85,7 +80,7 @@ struct LongPollingTransportTests {
         }
         let connection = try await transport(peer, "auth+seed2", tokenProvider: provider).connect(todosHandshake())
         let recorder = InboundRecorder(connection)
-        #expect(await recorder.wait { self.seqs($0) == [1, 2] })
+        #expect(await recorder.wait { $0.patchSeqs == [1, 2] })
         #expect(Array(reasons.value.prefix(2)) == [.connect, .refresh])
         #expect(reasons.value.dropFirst(2).allSatisfy { $0 == .request }, "later polls ask again, without refresh")
         await connection.close()
