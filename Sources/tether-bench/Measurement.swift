@@ -31,14 +31,17 @@ struct Measurement {
 
     /// Runs `body` once untimed (warm-up: page faults, lazy init), then `runs` times timed.
     /// `prepare` runs before each execution outside the timed region and hands `body` its input, so
-    /// building fresh state (a new collection, a copy of a document) is never counted.
+    /// building fresh state (a new collection, a copy of a document) is never counted. `finish`
+    /// runs after each execution, untimed, while its input is still alive (to checksum the result).
     static func run<Input>(
         runs: Int,
         prepare: () throws -> Input,
+        finish: (inout Input) -> Void = { _ in },
         _ body: (inout Input) throws -> Void
     ) rethrows -> Measurement {
         var warm = try prepare()
         try body(&warm)
+        finish(&warm)
         var samples: [Double] = [], cpu: [Double] = []
         for _ in 0..<runs {
             var input = try prepare()
@@ -48,6 +51,7 @@ struct Measurement {
             let end = DispatchTime.now().uptimeNanoseconds
             cpu.append(cpuSeconds() - cpuStart)
             samples.append(Double(end - start) / 1e9)
+            finish(&input)
         }
         return Measurement(samples: samples, cpuSamples: cpu)
     }
