@@ -122,20 +122,6 @@ extension JSON {
 // MARK: - Equality and hashing
 
 extension JSON: Hashable {
-    /// Structural equality: objects compare as unordered maps, numbers by exact value.
-    @inlinable
-    public static func == (lhs: JSON, rhs: JSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case let (.bool(a), .bool(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.array(a), .array(b)): return a == b
-        case let (.object(a), .object(b)): return a == b
-        default: return false
-        }
-    }
-
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0 as UInt8)

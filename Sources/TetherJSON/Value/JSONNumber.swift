@@ -32,7 +32,9 @@ extension JSONNumber: Hashable {
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
         switch (lhs, rhs) {
         case let (.int(a), .int(b)): return a == b
-        case let (.double(a), .double(b)): return a == b
+        // NaN equals NaN, so equality stays reflexive (as `Hashable` requires; a NaN cannot come
+        // from JSON text, only from code).
+        case let (.double(a), .double(b)): return a == b || (a.isNaN && b.isNaN)
         case let (.int(a), .double(b)), let (.double(b), .int(a)):
             // Exact comparison: no rounding of large integers through Double.
             guard let exact = Int64(exactly: b) else { return false }

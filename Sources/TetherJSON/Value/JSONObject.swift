@@ -327,30 +327,6 @@ extension JSONObject: ExpressibleByDictionaryLiteral {
 }
 
 extension JSONObject: Hashable {
-    /// Order-insensitive equality: same keys, equal values.
-    @inlinable
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        // Members are compared in place; same-shaped objects (same key at the same slot) skip the
-        // lookup entirely.
-        return lhs.slots.withUnsafeBufferPointer { left in
-            rhs.slots.withUnsafeBufferPointer { right in
-                for i in left.indices {
-                    guard let key = left[i]?.key else { continue }
-                    let j: Int
-                    if i < right.count, let other = right[i]?.key, identical(other, key) {
-                        j = i
-                    } else {
-                        guard let found = rhs.slot(of: key) else { return false }
-                        j = found
-                    }
-                    guard left[i].unsafelyUnwrapped.value == right[j].unsafelyUnwrapped.value else { return false }
-                }
-                return true
-            }
-        }
-    }
-
     /// Order-insensitive hash: member hashes are combined commutatively.
     public func hash(into hasher: inout Hasher) {
         var sum: UInt = 0

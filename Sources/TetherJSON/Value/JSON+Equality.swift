@@ -1,0 +1,134 @@
+// Equality of JSON values, written for the hot path of `set`: a merge compares every incoming
+// attribute with the stored one, and most of them are equal.
+//
+// Values are compared where they lie (through buffer pointers), never copied out of their arrays
+// or objects, so equal members cost no reference counting. Two members whose bytes are identical
+// (same case, same payload: an inline number, a small string, or shared storage) are equal without
+// looking further; otherwise the structural rules apply.
+
+extension JSON {
+    /// Structural equality: objects compare as unordered maps, numbers by exact value
+    /// (`1 == 1.0`), strings by canonical equivalence.
+    @inlinable
+    public static func == (lhs: JSON, rhs: JSON) -> Bool {
+        // One switch on each side (a switch over the pair would copy both payloads).
+        switch lhs {
+        case .null:
+            if case .null = rhs { return true }
+            return false
+        case .bool(let a):
+            if case .bool(let b) = rhs { return a == b }
+            return false
+        case .number(let a):
+            if case .number(let b) = rhs { return a == b }
+            return false
+        case .string(let a):
+            if case .string(let b) = rhs { return a == b }
+            return false
+        case .array(let a):
+            if case .array(let b) = rhs { return elementsEqual(a, b) }
+            return false
+        case .object(let a):
+            if case .object(let b) = rhs { return a == b }
+            return false
+        }
+    }
+
+    /// Element-wise equality of two arrays, in place.
+    @usableFromInline
+    static func elementsEqual(_ a: [JSON], _ b: [JSON]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { left in
+            b.withUnsafeBufferPointer { right in
+                guard let l = left.baseAddress, let r = right.baseAddress, l != r else { return true }
+                for i in 0..<left.count where !equal(l + i, r + i) { return false }
+                return true
+            }
+        }
+    }
+
+    /// Equality of two values in memory. A scalar whose payload bytes are identical on both sides
+    /// (the same number, a short or shared string) is equal without copying either value; the
+    /// structural comparison runs only otherwise. (A case's payload starts at offset 0; bytes past
+    /// it are unspecified, so only the payload is compared.)
+    @usableFromInline @inline(__always)
+    static func equal(_ a: UnsafePointer<JSON>, _ b: UnsafePointer<JSON>) -> Bool {
+        let left = UnsafeRawPointer(a), right = UnsafeRawPointer(b)
+        switch a.pointee {
+        case .null:
+            if case .null = b.pointee { return true }
+            return false
+        case .bool:
+            if case .bool = b.pointee, sameBytes(left, right, count: MemoryLayout<Bool>.size) { return true }
+        case .number:
+            if case .number = b.pointee, sameBytes(left, right, count: MemoryLayout<JSONNumber>.size) { return true }
+        case .string:
+            if case .string = b.pointee, sameBytes(left, right, count: MemoryLayout<String>.size) { return true }
+        case .array, .object:
+            break
+        }
+        return a.pointee == b.pointee
+    }
+
+    /// Whether `count` bytes at `a` and `b` are identical. For two strings or two numbers that
+    /// means equal values (a NaN equals itself here, as in Backbone's `_.isEqual`).
+    @inlinable @inline(__always)
+    static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 <= count {
+            guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        while offset < count {
+            guard a.load(fromByteOffset: offset, as: UInt8.self) == b.load(fromByteOffset: offset, as: UInt8.self) else {
+                return false
+            }
+            offset += 1
+        }
+        return true
+    }
+}
+
+extension JSONObject {
+    /// Order-insensitive equality: same keys, equal values. Members are compared in place;
+    /// same-shaped objects (the same key in the same slot) need no key lookup.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.liveCount == rhs.liveCount else { return false }
+        // Without an index an object has no holes: every slot holds a member.
+        guard lhs.index == nil && rhs.index == nil else { return equalWithHoles(lhs, rhs) }
+        return lhs.slots.withUnsafeBufferPointer { left in
+            rhs.slots.withUnsafeBufferPointer { right in
+                guard let l = left.baseAddress, let r = right.baseAddress, l != r else { return true }
+                // A present `Entry?` holds its `Entry` at offset 0 (`nil` is a spare bit pattern
+                // of the key), so members are read in place through raw pointers.
+                let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+                let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!
+                for i in 0..<left.count {
+                    let member = UnsafeRawPointer(l + i)
+                    var other = UnsafeRawPointer(r + i)
+                    if !JSON.sameBytes(member + keyOffset, other + keyOffset, count: MemoryLayout<String>.size) {
+                        guard let j = rhs.slot(of: left[i].unsafelyUnwrapped.key) else { return false }
+                        other = UnsafeRawPointer(r + j)
+                    }
+                    let a = (member + valueOffset).assumingMemoryBound(to: JSON.self)
+                    let b = (other + valueOffset).assumingMemoryBound(to: JSON.self)
+                    if !JSON.equal(a, b) { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// ``==(_:_:)`` for large objects, whose slots may hold holes left by removals.
+    static func equalWithHoles(_ lhs: JSONObject, _ rhs: JSONObject) -> Bool {
+        for slot in lhs.slots {
+            guard let member = slot else { continue }
+            guard let j = rhs.slot(of: member.key), member.value == rhs.slots[j].unsafelyUnwrapped.value else {
+                return false
+            }
+        }
+        return true
+    }
+}
