@@ -17,13 +17,13 @@ enum CollectionSetBenchmark {
             // The checksum of the final state is computed outside the timed region.
             finalState = JSON.array(collection.map { .object($0.attributes) }).serializedBytes(options: .sortedKeys)
         }) { collection in
-            var local = Counts()
-            _ = collection.on("add") { _ in local.add += 1 }
-            _ = collection.on("remove") { _ in local.remove += 1 }
-            _ = collection.on("change") { _ in local.change += 1 }
-            _ = collection.on("update") { _ in local.update += 1 }
+            let add = HandlerCount(), remove = HandlerCount(), change = HandlerCount(), update = HandlerCount()
+            _ = collection.on("add") { _ in add.value += 1 }
+            _ = collection.on("remove") { _ in remove.value += 1 }
+            _ = collection.on("change") { _ in change.value += 1 }
+            _ = collection.on("update") { _ in update.value += 1 }
             for batch in workload.batches { _ = try collection.set(batch) }
-            counts = local
+            counts = Counts(add: add.value, remove: remove.value, change: change.value, update: update.value)
         }
         var result = BenchmarkResult(name: label, measurement: measurement)
         result.counters = [

@@ -7,12 +7,12 @@ enum ModelSetBenchmark {
         var attributeEvents = 0, changeEvents = 0
         var last = JSON.null
         let measurement = Measurement.run(runs: runs, prepare: { SyncModel() }) { model in
-            var attributeCount = 0, changeCount = 0
-            _ = model.on("change:" + workload.attribute) { _ in attributeCount += 1 }
-            _ = model.on("change") { _ in changeCount += 1 }
+            let attributeCount = HandlerCount(), changeCount = HandlerCount()
+            _ = model.on("change:" + workload.attribute) { _ in attributeCount.value += 1 }
+            _ = model.on("change") { _ in changeCount.value += 1 }
             for value in workload.values { _ = model.set(workload.attribute, value) }
-            attributeEvents = attributeCount
-            changeEvents = changeCount
+            attributeEvents = attributeCount.value
+            changeEvents = changeCount.value
             last = model.get(workload.attribute) ?? .null
         }
         var result = BenchmarkResult(name: "w2 model set", measurement: measurement)

@@ -9,24 +9,26 @@
 /// options into every event costs no reference counting.
 public struct SetOptions {
     /// Flags and tri-state options packed in one word, so options copy as plain bits.
-    private var bits: UInt16 = 0
-    private var atValue = Int.min
-    private var indexValue = Int.min
-    private var extras: Extras?
+    @usableFromInline var bits: UInt16
+    @usableFromInline var atValue: Int
+    @usableFromInline var indexValue = Int.min
+    @usableFromInline var extras: Extras?
 
+    /// Inlinable, so the default options of every `set(key, value)` are four constant stores.
+    @inlinable
     public init(
         silent: Bool = false, unset: Bool = false, validate: Bool = false, parse: Bool = false,
         add: Bool? = nil, remove: Bool? = nil, merge: Bool? = nil, sort: Bool? = nil, at: Int? = nil
     ) {
-        self.silent = silent
-        self.unset = unset
-        self.validate = validate
-        self.parse = parse
-        self.add = add
-        self.remove = remove
-        self.merge = merge
-        self.sort = sort
-        self.at = at
+        @inline(__always) func triState(_ value: Bool?, _ shift: UInt16) -> UInt16 {
+            guard let value else { return 0 }
+            return (value ? 2 : 1) << shift
+        }
+        bits = (silent ? 1 : 0) | (unset ? 2 : 0) | (validate ? 4 : 0) | (parse ? 8 : 0)
+            | triState(add, 4) | triState(remove, 6) | triState(merge, 8) | triState(sort, 10)
+        atValue = at ?? Int.min
+        indexValue = Int.min
+        extras = nil
     }
 
     private func flag(_ bit: UInt16) -> Bool { bits & bit != 0 }
@@ -141,7 +143,8 @@ public struct SetOptions {
     }
 
     /// The reference-typed fields, shared between copies until one is written.
-    private final class Extras {
+    @usableFromInline
+    final class Extras {
         var changes: CollectionChanges?
         var previousModels: [SyncModel]?
         var validationError: JSON?

@@ -43,10 +43,10 @@ extension SyncModel {
     /// The event part of `set` after the writes: `changeId`, `change:<key>`, the `change` loop.
     final func finishSet(options: SetOptions, wasChanging: Bool, base: Int, end: Int, touchedId: Bool) -> Bool {
         let silent = options.silent
-        if touchedId {
-            let previousId = id
-            id = storage[idAttribute]
-            if id != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
+        // Backbone re-reads the id whenever `attrs` names the id attribute; it can only differ
+        // when that attribute changed or the id was assigned directly.
+        if touchedId && (idIsAssigned || changedStack[base..<end].contains(where: isIdAttribute)) {
+            refreshId(options)
         }
         if !silent {
             if end > base { markPending(options, outermost: !wasChanging) }
@@ -62,10 +62,17 @@ extension SyncModel {
         if changedStack.count > base { changedStack.removeLast(changedStack.count - base) }
         if wasChanging { return true }
         if !options.silent { fireChangeLoop(options) }
-        pending = nil
-        pendingIsOwn = false
+        clearPending()
         isChanging = false
         return true
+    }
+
+    /// Reads ``id`` from the attributes again; fires `changeId` if it differs.
+    final func refreshId(_ options: SetOptions) {
+        let previousId = storedId
+        storedId = storage[idAttribute]
+        idIsAssigned = false
+        if storedId != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
     }
 
     /// If `set(attrs)` would change no attribute, whether `attrs` names the id attribute; `nil`
@@ -104,12 +111,20 @@ extension SyncModel {
     @inline(__always)
     final func markPending(_ options: SetOptions, outermost: Bool) {
         if outermost {
+            clearPending()
             pendingIsOwn = true
-            pending = nil
         } else {
             pendingIsOwn = false
             pending = options
         }
+    }
+
+    /// Forgets pending options. Nested sets are rare, so `pending` is usually `nil` already and is
+    /// not rewritten (assigning `nil` destroys the old optional through an outlined call).
+    @inline(__always)
+    final func clearPending() {
+        if pending != nil { pending = nil }
+        pendingIsOwn = false
     }
 
     /// Backbone's `while (this._pending)` loop: one `change` per pass, with the latest pending options.
@@ -249,11 +264,7 @@ extension SyncModel {
         let changed = options.unset ? remove(key) : write(key, value)
         if changed { observationDidChange() }
         let isId = isIdAttribute(key)
-        if isId {
-            let previousId = id
-            id = storage[idAttribute]
-            if id != previousId { eventHub.trigger(.changeId(self, previousId: previousId, options)) }
-        }
+        if isId && (changed || idIsAssigned) { refreshId(options) }
         if !options.silent && changed {
             markPending(options, outermost: !wasChanging)
             if let targets = eventHub.attributeTargets(key) {
@@ -265,8 +276,7 @@ extension SyncModel {
         // The same ending as `finishSet`, written out: a shared helper measured +7 instructions per set.
         if wasChanging { return true }
         if !options.silent { fireChangeLoop(options) }
-        pending = nil
-        pendingIsOwn = false
+        clearPending()
         isChanging = false
         return true
     }

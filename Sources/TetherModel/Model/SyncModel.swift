@@ -23,7 +23,18 @@ open class SyncModel: EventEmitter {
     /// The model's id: refreshed from ``idAttribute`` whenever a `set` includes that key.
     ///
     /// Assigning it directly is allowed (as in Backbone) and lasts until a `set` touches the id attribute.
-    @exclusivity(unchecked) public final var id: JSON?
+    public final var id: JSON? {
+        get { storedId }
+        set {
+            storedId = newValue
+            idIsAssigned = true
+        }
+    }
+    /// ``id`` as last read from the attributes (or assigned).
+    @exclusivity(unchecked) final var storedId: JSON?
+    /// Whether ``id`` was assigned directly since a `set` last read it, so it may differ from the
+    /// id attribute. Otherwise a `set` whose id attribute did not change can skip re-reading it.
+    @exclusivity(unchecked) final var idIsAssigned = false
     /// The collection that owns the model: the first collection it was added to (held weakly).
     public final internal(set) weak var collection: SyncCollection?
     /// The error returned by the last validation that ran, `nil` if it passed.
@@ -85,7 +96,7 @@ open class SyncModel: EventEmitter {
             // Nobody can listen yet, so the constructor's `set` reduces to its end state: the
             // attributes (shared, not copied), the id, an empty `changed` and an empty snapshot.
             storage = attrs
-            id = attrs[idAttribute]
+            storedId = attrs[idAttribute]
             previousIsEmpty = true
         }
     }

@@ -642,4 +642,27 @@ final class ParsingModel: SyncModel {
         model.set("id", "2")
         #expect(count == 2, "a number -> string change is a change")
     }
+
+    @Test("an id assigned directly is re-read (with changeId) by the next set naming the id attribute, even unchanged")
+    func assignedIdIsReadAgainByASetOfTheSameId() {
+        // Backbone: `this.id = this.get(idAttribute)` whenever attrs include it; changeId when it differs.
+        let model = SyncModel(["id": 1, "a": 0])
+        var previous: [JSON?] = []
+        model.on("changeId") { event in
+            if case .changeId(_, let old, _) = event { previous.append(old) }
+        }
+        model.id = 9
+        model.set(["a": 1])
+        #expect(model.id == 9, "a set without the id attribute leaves an assigned id alone")
+        model.set(["id": 1, "a": 1])
+        #expect(model.id == 1)
+        #expect(previous == [.int(9)])
+        model.id = "x"
+        model.set("id", 1)
+        #expect(model.id == 1)
+        #expect(previous == [.int(9), .string("x")])
+        model.set(["id": 1])
+        model.set("id", 1)
+        #expect(previous.count == 2, "an unchanged id attribute with no assignment fires nothing")
+    }
 }
