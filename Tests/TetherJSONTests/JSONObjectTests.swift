@@ -30,4 +30,25 @@ struct JSONObjectTests {
         #expect(JSON.int(Int64.max) != JSON.double(Double(Int64.max)))
         #expect(JSON.int(1).hashValue == JSON.double(1.0).hashValue)
     }
+
+    @Test func withValueHintFindsTheKeyWhereverItIs() {
+        for size in [4, 30] {
+            var o = JSONObject()
+            for i in 0..<size { o["k\(i)"] = .int(Int64(i)) }
+            o["caf\u{E9}"] = "accent"
+            for hint in [-1, 0, 2, 3, size, 1_000] {
+                #expect(o.withValue(forKey: "k2", hint: hint) { $0 } == 2, "hint \(hint)")
+                #expect(o.withValue(forKey: "missing", hint: hint) { $0 } == nil)
+            }
+            // A canonically equal key with other bytes is found through the search.
+            #expect(o.withValue(forKey: "cafe\u{301}", hint: size) { value -> JSON in
+                value = "written"
+                return value
+            } == "written")
+            #expect(o["caf\u{E9}"] == "written")
+            o.withValue(forKey: "k3", hint: 3) { $0 = "three" }
+            #expect(o["k3"] == "three")
+            #expect(o.count == size + 1)
+        }
+    }
 }

@@ -250,6 +250,26 @@ public struct JSONObject: Sendable {
         return try body(&slots[i]!.value)
     }
 
+    /// ``withValue(forKey:_:)`` that looks at position `hint` first: objects of one shape (a model's
+    /// attributes and the next version of them) keep each key at the same position, so a write
+    /// loop that passes its own position skips the key search.
+    @inlinable
+    public mutating func withValue<R>(forKey key: String, hint: Int, _ body: (inout JSON) throws -> R) rethrows -> R? {
+        if index == nil && hint >= 0 && hint < slots.count {
+            let found = slots.withUnsafeBufferPointer { buffer in
+                // Without an index there are no holes, and a present `Entry?` holds its `Entry` at
+                // offset 0: the key is compared in place, bit for bit.
+                withUnsafeBytes(of: key) { wanted in
+                    JSON.sameBytes(
+                        UnsafeRawPointer(buffer.baseAddress.unsafelyUnwrapped + hint) + MemoryLayout<Entry>.offset(of: \Entry.key)!,
+                        wanted.baseAddress.unsafelyUnwrapped, count: MemoryLayout<String>.size)
+                }
+            }
+            if found { return try body(&slots[hint]!.value) }
+        }
+        return try withValue(forKey: key, body)
+    }
+
     /// Removes every member.
     @inlinable
     public mutating func removeAll(keepingCapacity: Bool = false) {

@@ -30,9 +30,11 @@ extension SyncModel {
     /// The write loop of `set`: every key, in order; changed keys go on ``changedStack``.
     final func writeAll<S: Sequence>(_ attrs: S, unset: Bool, touchedId: inout Bool, mutated: inout Bool)
     where S.Element == (key: String, value: JSON) {
+        var position = 0
         for (key, value) in attrs {
             if !touchedId && isIdAttribute(key) { touchedId = true }
-            let changed = unset ? remove(key) : write(key, value)
+            let changed = unset ? remove(key) : write(key, value, hint: position)
+            position += 1
             if changed {
                 changedStack.append(key)
                 mutated = true
@@ -145,9 +147,10 @@ extension SyncModel {
 
     /// Writes `value` for `key` in place; records the old value on the first change. Returns
     /// whether the value differs from the current one (Backbone's `changes`).
+    /// `hint` is where `key` probably is (the position of the member in a same-shaped input).
     @inline(__always)
-    final func write(_ key: String, _ value: JSON) -> Bool {
-        let outcome: Bool? = storage.withValue(forKey: key) { slot in
+    final func write(_ key: String, _ value: JSON, hint: Int = -1) -> Bool {
+        let outcome: Bool? = storage.withValue(forKey: key, hint: hint) { slot in
             if slot == value { return false }
             var old = value
             swap(&old, &slot)
