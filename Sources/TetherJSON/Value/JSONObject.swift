@@ -138,17 +138,30 @@ public struct JSONObject: Sendable {
     /// The slot holding `key`, if present.
     ///
     /// Small objects are scanned through the array's buffer, probing only each member's key in
-    /// place (no copy of the `Entry`, so no retain/release of its value). Keys are unique, so the
-    /// first slot whose key is bit-for-bit `key` (free for short ASCII keys) or `==` to it
-    /// (canonical equivalence, which can match keys of different UTF-8 lengths) is the answer.
+    /// place (no copy of the `Entry`, so no retain/release of its value). Keys are unique, so a
+    /// key that is bit-for-bit `key` (a short ASCII key, or the same string storage) is the
+    /// answer; only when none is does a second pass compare with `==` (canonical equivalence,
+    /// which can match keys of other bytes), so a hit never pays for a full string comparison.
     @inlinable
     func slot(of key: String) -> Int? {
         if index != nil { return indexedSlot(of: key) }
         return slots.withUnsafeBufferPointer { buffer -> Int? in
-            for i in buffer.indices {
-                guard let candidate = buffer[i]?.key else { continue }
-                if Self.identical(candidate, key) || candidate == key { return i }
+            guard let base = buffer.baseAddress else { return nil }
+            // Without an index there are no holes, and a present `Entry?` holds its `Entry` at
+            // offset 0, so keys are read in place.
+            let found = withUnsafeBytes(of: key) { wanted -> Int? in
+                let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+                for i in 0..<buffer.count
+                where JSON.sameBytes(
+                    UnsafeRawPointer(base + i) + keyOffset, wanted.baseAddress.unsafelyUnwrapped,
+                    count: MemoryLayout<String>.size)
+                {
+                    return i
+                }
+                return nil
             }
+            if let found { return found }
+            for i in 0..<buffer.count where buffer[i].unsafelyUnwrapped.key == key { return i }
             return nil
         }
     }

@@ -124,6 +124,13 @@ public final class EventHub {
         run(targets.own, targets.all, .changeAttribute(model, key: key, value: value, options))
     }
 
+    /// ``deliverAttributeChange(_:model:key:value:options:)`` for a value that is present: the
+    /// caller's value goes into the event as is (wrapping it in an optional first would copy it).
+    @inline(never)
+    func deliverAttributeChange(_ targets: Targets, model: SyncModel, key: String, written value: JSON, options: SetOptions) {
+        run(targets.own, targets.all, .changeAttribute(model, key: key, value: value, options))
+    }
+
     /// Builds and dispatches `change`, like ``deliverAttributeChange(_:model:key:value:options:)``.
     @inline(never)
     func deliverChange(_ targets: Targets, model: SyncModel, options: SetOptions) {

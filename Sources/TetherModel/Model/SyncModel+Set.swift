@@ -154,7 +154,7 @@ extension SyncModel {
             if slot == value { return false }
             var old = value
             swap(&old, &slot)
-            track(key, old: old, new: value)
+            track(key, old: consume old, new: value)
             return true
         }
         if let outcome { return outcome }
@@ -175,7 +175,7 @@ extension SyncModel {
     final func track(_ key: String, old: consuming JSON?, new: JSON?) {
         if liveRecords == 0 {
             // First change of this outermost set (the hot case): no lookup needed.
-            appendRecord(ChangeRecord(key: key, previous: old, isChanged: true))
+            appendRecord(ChangeRecord(key: key, previous: consume old, isChanged: true))
             return
         }
         var i = liveRecords - 1
@@ -271,9 +271,13 @@ extension SyncModel {
         if !options.silent && changed {
             markPending(options, outermost: !wasChanging)
             if let targets = eventHub.attributeTargets(key) {
-                // Unless `changeId` handlers ran, the stored value is the one just written.
-                let current = isId ? storage[key] : options.unset ? nil : value
-                eventHub.deliverAttributeChange(targets, model: self, key: key, value: current, options: options)
+                // Unless `changeId` handlers ran, the stored value is the one just written, and it
+                // is passed on as borrowed (no copy of it for the event).
+                if isId || options.unset {
+                    eventHub.deliverAttributeChange(targets, model: self, key: key, value: storage[key], options: options)
+                } else {
+                    eventHub.deliverAttributeChange(targets, model: self, key: key, written: value, options: options)
+                }
             }
         }
         // The same ending as `finishSet`, written out: a shared helper measured +7 instructions per set.
