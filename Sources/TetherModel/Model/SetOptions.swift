@@ -5,13 +5,12 @@
 /// typed, plus ``userInfo`` for your own keys. Collection calls pass their options to the merged
 /// models' `set`, so model events fired by a collection merge carry the collection's options.
 ///
-/// The rarely used reference-typed fields live in one copy-on-write box, so copying default
-/// options into every event costs no reference counting.
+/// Options are two words: the flags and the event index packed in one, and one copy-on-write box
+/// for the rarely used fields (`at`, the reference-typed ones), so copying default options into
+/// every event costs no reference counting and they travel in registers.
 public struct SetOptions {
-    /// Flags and tri-state options packed in one word, so options copy as plain bits.
-    @usableFromInline var bits: UInt16
-    @usableFromInline var atValue: Int
-    @usableFromInline var indexValue = Int.min
+    /// Low 16 bits: flags and tri-state options; high 48 bits: ``index`` + 1 (0 when `nil`).
+    @usableFromInline var packed: UInt64
     @usableFromInline var extras: Extras?
 
     /// Inlinable, so the default options of every `set(key, value)` are four constant stores.
@@ -24,11 +23,16 @@ public struct SetOptions {
             guard let value else { return 0 }
             return (value ? 2 : 1) << shift
         }
-        bits = (silent ? 1 : 0) | (unset ? 2 : 0) | (validate ? 4 : 0) | (parse ? 8 : 0)
+        let bits: UInt16 = (silent ? 1 : 0) | (unset ? 2 : 0) | (validate ? 4 : 0) | (parse ? 8 : 0)
             | triState(add, 4) | triState(remove, 6) | triState(merge, 8) | triState(sort, 10)
-        atValue = at ?? Int.min
-        indexValue = Int.min
+        packed = UInt64(bits)
         extras = nil
+        if let at { self.at = at }
+    }
+
+    @usableFromInline var bits: UInt16 {
+        @inline(__always) get { UInt16(truncatingIfNeeded: packed) }
+        @inline(__always) set { packed = packed & ~0xFFFF | UInt64(newValue) }
     }
 
     private func flag(_ bit: UInt16) -> Bool { bits & bit != 0 }
@@ -87,13 +91,26 @@ public struct SetOptions {
     }
     /// Collection `set`/`add`: insert new models at this index (negative counts from the end).
     public var at: Int? {
-        get { atValue == Int.min ? nil : atValue }
-        set { atValue = newValue ?? Int.min }
+        get { extras?.at }
+        set {
+            if newValue == nil && extras?.at == nil { return }
+            mutableExtras().at = newValue
+        }
     }
-    /// Written by the collection: index of the model in an `add`/`remove` event.
+    /// Written by the collection: index of the model in an `add`/`remove` event (0 ..< 2^47).
     public var index: Int? {
-        get { indexValue == Int.min ? nil : indexValue }
-        set { indexValue = newValue ?? Int.min }
+        get {
+            let stored = packed >> 16
+            return stored == 0 ? nil : Int(stored) - 1
+        }
+        set {
+            guard let newValue else {
+                packed &= 0xFFFF
+                return
+            }
+            precondition(newValue >= 0 && newValue < 1 << 47, "SetOptions.index out of range")
+            packed = packed & 0xFFFF | UInt64(newValue + 1) << 16
+        }
     }
 
     /// Options carrying your own keys.
@@ -135,7 +152,8 @@ public struct SetOptions {
         set { mutableExtras().userInfo[key] = newValue }
     }
 
-    private mutating func mutableExtras() -> Extras {
+    @usableFromInline
+    mutating func mutableExtras() -> Extras {
         if let extras, isKnownUniquelyReferenced(&self.extras) { return extras }
         let copy = extras.map { $0.copy() } ?? Extras()
         extras = copy
@@ -145,6 +163,7 @@ public struct SetOptions {
     /// The reference-typed fields, shared between copies until one is written.
     @usableFromInline
     final class Extras {
+        var at: Int?
         var changes: CollectionChanges?
         var previousModels: [SyncModel]?
         var validationError: JSON?
@@ -152,6 +171,7 @@ public struct SetOptions {
 
         func copy() -> Extras {
             let other = Extras()
+            other.at = at
             other.changes = changes
             other.previousModels = previousModels
             other.validationError = validationError
