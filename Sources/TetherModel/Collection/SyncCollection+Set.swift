@@ -314,7 +314,7 @@ extension SyncCollection {
             models = setList
         } else if !toAdd.isEmpty {
             if sortable { sort = true }
-            models.insert(contentsOf: toAdd, at: Swift.min(at ?? models.count, models.count))
+            members.insert(contentsOf: toAdd, at: Swift.min(at ?? members.count, members.count))
         }
 
         if sort { sortModels() }
@@ -336,22 +336,25 @@ extension SyncCollection {
     /// Backbone's `_removeModels`: splice each model out, unindex it, fire `remove` with its index
     /// at that moment, then drop the reference. `hint` holds the models' positions before the
     /// first removal (in order), which makes each lookup O(1) unless a handler reorders things.
+    ///
+    /// Each splice only widens ``members``' gap, so removals in order cost O(n) altogether; a
+    /// handler that reads the models closes the gap and sees the spliced list.
     final func removeModels(_ candidates: [SyncModel], options: inout SetOptions, hint: [Int]?) -> [SyncModel] {
         var removed: [SyncModel] = []
         removed.reserveCapacity(candidates.count)
         for (k, candidate) in candidates.enumerated() {
             guard let model = get(candidate) else { continue }
             let index: Int
-            if let hint, model === candidate, hint[k] - removed.count >= 0, hint[k] - removed.count < models.count,
-                models[hint[k] - removed.count] === model
+            if let hint, model === candidate, hint[k] - removed.count >= 0, hint[k] - removed.count < members.count,
+                members[hint[k] - removed.count] === model
             {
                 index = hint[k] - removed.count
-            } else if let found = models.firstIndex(where: { $0 === model }) {
+            } else if let found = members.index(of: model) {
                 index = found
             } else {
                 continue
             }
-            models.remove(at: index)
+            members.removeLeavingGap(at: index)
             byCid[model.cid] = nil
             if let key = indexKey(of: model), byId[key] === model { byId[key] = nil }
             if !options.silent {
@@ -361,6 +364,7 @@ extension SyncCollection {
             removed.append(model)
             removeReference(model)
         }
+        members.close()
         if !candidates.isEmpty && !options.silent { options.index = nil }
         return removed
     }

@@ -1,0 +1,104 @@
+/// A collection's models in order, able to hold a gap of removed models while `remove` events run.
+///
+/// Backbone splices each removed model out before its `remove` event, and handlers may read the
+/// collection then. Splicing a 10,000-model array per removal moves the whole tail every time;
+/// here a removal only widens a gap (the removed models, parked in place), moving just the models
+/// between it and the previous removal, so removing k models in order costs O(n) in total instead
+/// of O(k·n). Reading the models as an array (``array``) or ``close()`` squeezes the gap out.
+///
+/// The logical sequence (what ``count``, the subscript and ``array`` show) never contains the
+/// gap, so every reader sees exactly the spliced list.
+struct MemberList {
+    /// The models, with `gapCount` removed ones parked at `gapStart..<gapStart + gapCount`.
+    private var storage: [SyncModel] = []
+    private var gapStart = 0
+    private var gapCount = 0
+
+    init() {}
+
+    /// Number of models (the gap excluded).
+    var count: Int { storage.count &- gapCount }
+
+    /// The model at logical position `i` (`0..<count`).
+    subscript(i: Int) -> SyncModel {
+        i < gapStart ? storage[i] : storage[i &+ gapCount]
+    }
+
+    /// The models as a plain array; closes the gap first.
+    var array: [SyncModel] {
+        mutating get {
+            close()
+            return storage
+        }
+    }
+
+    /// Replaces every model (any gap is dropped with the old storage).
+    mutating func replace(with models: [SyncModel]) {
+        storage = models
+        gapStart = 0
+        gapCount = 0
+    }
+
+    /// Inserts `models` at logical position `index`.
+    mutating func insert(contentsOf models: [SyncModel], at index: Int) {
+        close()
+        storage.insert(contentsOf: models, at: index)
+    }
+
+    /// The logical position of `model` (by identity), or `nil`.
+    func index(of model: SyncModel) -> Int? {
+        storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<gapStart where buffer[i] === model { return i }
+            var i = gapStart &+ gapCount
+            while i < buffer.count {
+                if buffer[i] === model { return i &- gapCount }
+                i &+= 1
+            }
+            return nil
+        }
+    }
+
+    /// Removes the model at logical position `index` by widening the gap to cover it. Costs the
+    /// distance between `index` and the gap, so removals in ascending order are O(n) altogether.
+    mutating func removeLeavingGap(at index: Int) {
+        precondition(index >= 0 && index < count, "MemberList index out of range")
+        if gapCount == 0 {
+            gapStart = index
+            gapCount = 1
+            return
+        }
+        let start = gapStart, width = gapCount
+        storage.withUnsafeMutableBufferPointer { buffer in
+            if index >= start {
+                // Rotate the gap up past the models at logical start..<index: each swap moves one
+                // model down into the gap and a parked model up (no reference counting).
+                var target = start, source = start &+ width
+                let end = index &+ width
+                while source < end {
+                    buffer.swapAt(target, source)
+                    target &+= 1
+                    source &+= 1
+                }
+            } else {
+                // Rotate the gap down past the models at logical index + 1..<start.
+                var target = start &+ width &- 1, source = start &- 1
+                while source > index {
+                    buffer.swapAt(target, source)
+                    target &-= 1
+                    source &-= 1
+                }
+            }
+        }
+        // Either way the gap now starts at `index` and the removed model sits at its edge.
+        gapStart = index
+        gapCount = width &+ 1
+    }
+
+    /// Squeezes the gap out (one move of the models after it).
+    mutating func close() {
+        if gapCount == 0 { return }
+        storage.removeSubrange(gapStart..<(gapStart &+ gapCount))
+        gapStart = 0
+        gapCount = 0
+    }
+}
