@@ -147,8 +147,8 @@ extension SyncCollection {
         for model in models { removeReference(model) }
         options.previousModels = models
         models = []
-        byId = [:]
-        byCid = [:]
+        byId.removeAll()
+        byCid.removeAll()
         var addOptions = Self.addDefaults(options)
         addOptions.silent = true
         let result = performSet(inputs, options: addOptions)
@@ -264,7 +264,7 @@ extension SyncCollection {
         var toAdd: [SyncModel] = []
         var toMerge: [SyncModel] = []
         var toRemove: [SyncModel] = []
-        var seen = Set<ObjectIdentifier>(minimumCapacity: inputs.count)
+        var seen = IdentitySet(capacity: inputs.count)
         setList.reserveCapacity(inputs.count)
         var sort = false
 
@@ -283,13 +283,13 @@ extension SyncCollection {
                         if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                     }
                 }
-                if seen.insert(ObjectIdentifier(existing)).inserted { setList.append(existing) }
+                if seen.insert(existing) { setList.append(existing) }
                 result[i] = existing
             } else if add {
                 if let model = prepareModel(input, options: options) {
                     toAdd.append(model)
                     addReference(model)
-                    seen.insert(ObjectIdentifier(model))
+                    seen.insert(model)
                     setList.append(model)
                     result[i] = model
                 }
@@ -300,7 +300,7 @@ extension SyncCollection {
 
         if remove {
             var positions: [Int] = []
-            for (index, model) in models.enumerated() where !seen.contains(ObjectIdentifier(model)) {
+            for (index, model) in models.enumerated() where !seen.contains(model) {
                 toRemove.append(model)
                 positions.append(index)
             }

@@ -32,9 +32,9 @@ open class SyncCollection: EventEmitter {
     public final var comparator: Comparator?
 
     /// Id → model (ids coerced to strings as Backbone's object keys do: `2` and `"2"` are one id).
-    @exclusivity(unchecked) final var byId: [String: SyncModel] = [:]
+    final let byId = ModelIndex()
     /// Cid → model.
-    @exclusivity(unchecked) final var byCid: [String: SyncModel] = [:]
+    final let byCid = ModelIndex()
     /// The token of the bubbling handler this collection registers on each member's `all` list.
     final let bubbleToken = EventToken.next()
     /// The bubbling handler, shared by every member model.
