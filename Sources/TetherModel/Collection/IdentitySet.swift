@@ -20,10 +20,19 @@ struct IdentitySet: ~Copyable {
         while (1 << bits) < Swift.max(capacity, 1) &* 2 { bits &+= 1 }
         shift = bits
         buckets = .allocate(capacity: 1 << bits)
-        buckets.initialize(repeating: 0, count: 1 << bits)
+        Self.clear(buckets, count: 1 << bits)
     }
 
     deinit { buckets.deallocate() }
+
+    /// Zeroes fresh buckets (a plain loop, which the optimizer turns into `memset`).
+    private static func clear(_ buckets: UnsafeMutablePointer<UInt>, count: Int) {
+        var i = 0
+        while i < count {
+            (buckets + i).initialize(to: 0)
+            i &+= 1
+        }
+    }
 
     private var size: Int { 1 &<< shift }
 
@@ -74,7 +83,7 @@ struct IdentitySet: ~Copyable {
         let old = buckets, oldSize = size
         shift &+= 1
         buckets = .allocate(capacity: size)
-        buckets.initialize(repeating: 0, count: size)
+        Self.clear(buckets, count: size)
         let mask = size &- 1
         for j in 0..<oldSize where old[j] != 0 {
             var i = home(old[j])

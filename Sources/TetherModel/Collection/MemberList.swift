@@ -58,6 +58,36 @@ struct MemberList {
         }
     }
 
+    /// The models that `seen` does not hold, in order, with their logical positions.
+    func absent(from seen: borrowing IdentitySet) -> (models: [SyncModel], positions: [Int]) {
+        var models: [SyncModel] = []
+        var positions: [Int] = []
+        storage.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < buffer.count {
+                if i == gapStart && gapCount != 0 { i &+= gapCount; continue }
+                if !seen.contains(buffer[i]) {
+                    models.append(buffer[i])
+                    positions.append(i < gapStart ? i : i &- gapCount)
+                }
+                i &+= 1
+            }
+        }
+        return (models, positions)
+    }
+
+    /// Whether the models are exactly `list`, in order.
+    func matches(_ list: [Unmanaged<SyncModel>]) -> Bool {
+        guard list.count == count else { return false }
+        return storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<list.count {
+                let j = i < gapStart ? i : i &+ gapCount
+                if list[i].toOpaque() != Unmanaged.passUnretained(buffer[j]).toOpaque() { return false }
+            }
+            return true
+        }
+    }
+
     /// Removes the model at logical position `index` by widening the gap to cover it. Costs the
     /// distance between `index` and the gap, so removals in ascending order are O(n) altogether.
     mutating func removeLeavingGap(at index: Int) {

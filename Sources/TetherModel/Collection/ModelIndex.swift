@@ -156,7 +156,37 @@ final class ModelIndex {
     /// them decomposes canonically to ASCII — U+212A KELVIN SIGN (K), U+037E GREEK QUESTION MARK
     /// (;), U+1FEF GREEK VARIA (`) — so such keys hash their ASCII image; any other key can only
     /// equal non-ASCII keys and uses the standard library's canonical `hashValue`.
+    ///
+    /// A short ASCII key stored inline (Swift's small-string form: up to 15 bytes in the value
+    /// itself) is hashed straight from the value's two words, without asking for its UTF-8 view.
+    @inline(__always)
     static func hash(_ key: String) -> UInt64 {
+        let (low, high) = withUnsafeBytes(of: key) {
+            ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        }
+        let discriminator = high &>> 56
+        if discriminator & 0xF0 == 0xE0 && inlineLayoutHolds {
+            return hashShort(count: Int(truncatingIfNeeded: discriminator & 0x0F), low, high & 0x00FF_FFFF_FFFF_FFFF)
+        }
+        return hashStored(key)
+    }
+
+    /// Whether this platform stores small ASCII strings as ``hash(_:)`` expects: bytes first,
+    /// zero padded, then a top byte of `0xE0 | count` (little-endian 64-bit). Checked once.
+    static let inlineLayoutHolds: Bool = {
+        func words(_ s: String) -> (UInt64, UInt64) {
+            withUnsafeBytes(of: s) {
+                ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            }
+        }
+        let empty = words(""), two = words("ab"), full = words("abcdefghijklmno")
+        return empty == (0, 0xE0 &<< 56) && two == (0x6261, 0xE2 &<< 56)
+            && full == (0x6867_6665_6463_6261, 0xEF6F_6E6D_6C6B_6A69)
+    }()
+
+    /// The hash of a key that is not an inline ASCII string.
+    @inline(never)
+    static func hashStored(_ key: String) -> UInt64 {
         let fast = key.utf8.withContiguousStorageIfAvailable { hashASCII(UnsafeRawBufferPointer($0)) }
         if let fast, let hash = fast { return hash }
         return hashUnicode(key)
@@ -177,36 +207,38 @@ final class ModelIndex {
         return image.withUnsafeBytes { hashASCII($0) } ?? 0
     }
 
-    /// The hash of ASCII bytes, or `nil` if a byte is not ASCII. Every byte is read (short keys
-    /// in at most two overlapping loads), so distinct keys of one length give distinct words.
-    @inline(__always)
+    /// The hash of ASCII bytes, or `nil` if a byte is not ASCII. Up to 15 bytes hash as two
+    /// zero-padded words (as inline strings do); longer keys word by word, the last word
+    /// overlapping, so distinct keys of one length give distinct words.
     static func hashASCII(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
         let n = bytes.count
+        if n <= 15 {
+            var words: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+            if (words.0 | words.1) & 0x8080_8080_8080_8080 != 0 { return nil }
+            return hashShort(count: n, words.0, words.1)
+        }
         var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
         var high: UInt64 = 0
-        if n >= 8 {
-            var offset = 0
-            while offset &+ 8 < n {
-                let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                high |= word
-                h = mix(h ^ word)
-                offset &+= 8
-            }
-            let word = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        var offset = 0
+        while offset &+ 8 < n {
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             high |= word
             h = mix(h ^ word)
-        } else if n >= 4 {
-            let first = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
-            let last = UInt64(bytes.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self))
-            high = first | last
-            h = mix(h ^ (first | (last &<< 32)))
-        } else if n > 0 {
-            let word = UInt64(bytes[0]) | (UInt64(bytes[n &>> 1]) &<< 8) | (UInt64(bytes[n &- 1]) &<< 16)
-            high = word
-            h = mix(h ^ word)
+            offset &+= 8
         }
+        let word = bytes.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        high |= word
+        h = mix(h ^ word)
         if high & 0x8080_8080_8080_8080 != 0 { return nil }
         return h
+    }
+
+    /// The hash of up to 15 ASCII bytes given as two zero-padded little-endian words.
+    @inline(__always)
+    static func hashShort(count: Int, _ low: UInt64, _ high: UInt64) -> UInt64 {
+        let h = mix(seed ^ (UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15) ^ low)
+        return mix(h ^ high)
     }
 
     @inline(__always)

@@ -11,45 +11,43 @@ extension SyncCollection {
     /// - Throws: ``ModelError/elementNotAnObject(index:type:)`` before changing anything.
     @discardableResult
     public final func set(_ models: [JSON], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {
-        let inputs = try Self.inputs(from: options.parse ? parse(.array(models), options: options) : models)
-        return performSet(inputs, options: Self.setDefaults(options))
+        try performSet(json: models, options: Self.setDefaults(options))
     }
 
     /// ``set(_:options:)`` with model instances.
     @discardableResult
     public final func set(_ models: [SyncModel], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performSet(models.map(ModelInput.model), options: Self.setDefaults(options))
+        models.withUnsafeBufferPointer { performSet(ModelInstanceInputs(models: $0), options: Self.setDefaults(options)) }
     }
 
     /// ``set(_:options:)`` with a mix of raw attributes and model instances.
     @discardableResult
     public final func set(_ inputs: [ModelInput], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performSet(inputs, options: Self.setDefaults(options))
+        inputs.withUnsafeBufferPointer { performSet(ModelInputs(inputs: $0), options: Self.setDefaults(options)) }
     }
 
     /// Adds models (and merges into existing ones only with `options.merge == true`); never removes.
     @discardableResult
     public final func add(_ models: [JSON], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {
-        let inputs = try Self.inputs(from: options.parse ? parse(.array(models), options: options) : models)
-        return performSet(inputs, options: Self.addDefaults(options))
+        try performSet(json: models, options: Self.addDefaults(options))
     }
 
     /// ``add(_:options:)`` with model instances.
     @discardableResult
     public final func add(_ models: [SyncModel], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performSet(models.map(ModelInput.model), options: Self.addDefaults(options))
+        models.withUnsafeBufferPointer { performSet(ModelInstanceInputs(models: $0), options: Self.addDefaults(options)) }
     }
 
     /// Adds one model built from `attributes` (or returns the existing model with that id).
     @discardableResult
     public final func add(_ attributes: JSONObject, options: SetOptions = SetOptions()) -> SyncModel? {
-        performSet([.attributes(attributes)], options: Self.addDefaults(options))[0]
+        set([.attributes(attributes)], options: Self.addDefaults(options))[0]
     }
 
     /// Adds one model instance; returns it, or the member it matched.
     @discardableResult
     public final func add(_ model: SyncModel, options: SetOptions = SetOptions()) -> SyncModel? {
-        performSet([.model(model)], options: Self.addDefaults(options))[0]
+        set([model], options: Self.addDefaults(options))[0]
     }
 
     /// Adds at the end without sorting (Backbone's `push`).
@@ -132,17 +130,18 @@ extension SyncCollection {
     /// `options.previousModels`). Returns the new models.
     @discardableResult
     public final func reset(_ models: [JSON] = [], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {
-        let inputs = try Self.inputs(from: options.parse ? parse(.array(models), options: options) : models)
-        return performReset(inputs, options: options)
+        let elements = options.parse ? parse(.array(models), options: options) : models
+        try JSONObjectInputs.check(elements)
+        return elements.withUnsafeBufferPointer { performReset(JSONObjectInputs(elements: $0), options: options) }
     }
 
     /// ``reset(_:options:)`` with model instances.
     @discardableResult
     public final func reset(_ models: [SyncModel], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performReset(models.map(ModelInput.model), options: options)
+        models.withUnsafeBufferPointer { performReset(ModelInstanceInputs(models: $0), options: options) }
     }
 
-    final func performReset(_ inputs: [ModelInput], options: SetOptions) -> [SyncModel?] {
+    final func performReset<Inputs: SetInputSource>(_ inputs: Inputs, options: SetOptions) -> [SyncModel?] {
         var options = options
         for model in models { removeReference(model) }
         options.previousModels = models
@@ -212,106 +211,120 @@ extension SyncCollection {
         return options
     }
 
-    static func inputs(from models: [JSON]) throws(ModelError) -> [ModelInput] {
-        var inputs: [ModelInput] = []
-        inputs.reserveCapacity(models.count)
-        for (index, element) in models.enumerated() {
-            guard case .object(let attributes) = element else {
-                throw .elementNotAnObject(index: index, type: element.typeName)
-            }
-            inputs.append(.attributes(attributes))
-        }
-        return inputs
+    /// `set`/`add` of JSON elements: `parse` if asked, check that every element is an object
+    /// (before anything changes), then run the algorithm on the elements in place.
+    final func performSet(json models: [JSON], options: SetOptions) throws(ModelError) -> [SyncModel?] {
+        let elements = options.parse ? parse(.array(models), options: options) : models
+        try JSONObjectInputs.check(elements)
+        return elements.withUnsafeBufferPointer { performSet(JSONObjectInputs(elements: $0), options: options) }
     }
 
-    /// The member an input refers to (Backbone's `get(model)` on an input element).
-    final func existing(for input: ModelInput) -> SyncModel? {
-        switch input {
-        case .model(let model): return get(model)
-        case .attributes(let attributes): return get(attributes: attributes)
+    /// The member that raw attributes refer to (Backbone's `get(attrs)`). A plain
+    /// `SyncCollection` reads the id attribute directly; subclasses go through their
+    /// ``modelId(_:idAttribute:)``.
+    @inline(__always)
+    final func member(for attributes: JSONObject, idAttribute: String, defaultModelId: Bool) -> SyncModel? {
+        if !defaultModelId { return get(attributes: attributes) }
+        switch attributes[idAttribute] {
+        case .none, .null?: return nil
+        case .string(let key)?: return byId[key]
+        case let id?: return Self.indexKey(id).flatMap { byId[$0] }
         }
     }
 
     /// Backbone's `_prepareModel`: a model instance is used as is; attributes become a new model,
     /// or `nil` (and a collection `invalid` event) when it fails validation.
-    final func prepareModel(_ input: ModelInput, options: SetOptions) -> SyncModel? {
-        switch input {
-        case .model(let model):
+    final func prepareModel(attributes: JSONObject?, model: SyncModel?, options: SetOptions) -> SyncModel? {
+        if let model {
             if model.collection == nil { model.collection = self }
             return model
-        case .attributes(let attributes):
-            let model = modelType.init(attributes, options: options, collection: self)
-            guard let error = model.validationError else { return model }
-            eventHub.trigger(.collectionInvalid(self, error: error, options))
-            return nil
         }
+        let created = modelType.init(attributes ?? [:], options: options, collection: self)
+        guard let error = created.validationError else { return created }
+        eventHub.trigger(.collectionInvalid(self, error: error, options))
+        return nil
     }
 
-    final func performSet(_ inputs: [ModelInput], options: SetOptions) -> [SyncModel?] {
+    final func performSet<Inputs: SetInputSource>(_ inputs: Inputs, options: SetOptions) -> [SyncModel?] {
         var options = options
         let add = options.add ?? true, remove = options.remove ?? true, merge = options.merge ?? true
         var at = options.at
         if var a = at {
-            if a > models.count { a = models.count }
-            if a < 0 { a = Swift.max(0, a + models.count + 1) }
+            if a > members.count { a = members.count }
+            if a < 0 { a = Swift.max(0, a + members.count + 1) }
             at = a
         }
         let sortable = comparator != nil && at == nil && options.sort != false
         let sortAttribute = comparator?.attributeName
+        let count = inputs.count
+        let idAttribute = modelType.idAttribute
+        // `modelId` can only be overridden by a subclass.
+        let defaultModelId = type(of: self) == SyncCollection.self
+        let parse = options.parse
 
-        var result = [SyncModel?](repeating: nil, count: inputs.count)
-        var setList: [SyncModel] = []
+        var result: [SyncModel?] = []
+        result.reserveCapacity(count)
+        // Unretained: every model in it is also in `result`, which keeps it alive.
+        var setList: [Unmanaged<SyncModel>] = []
+        setList.reserveCapacity(count)
         var toAdd: [SyncModel] = []
         var toMerge: [SyncModel] = []
+        if merge { toMerge.reserveCapacity(count) }
         var toRemove: [SyncModel] = []
-        var seen = IdentitySet(capacity: inputs.count)
-        setList.reserveCapacity(inputs.count)
+        var seen = IdentitySet(capacity: count)
         var sort = false
 
-        for (i, input) in inputs.enumerated() {
-            if let existing = existing(for: input) {
+        for i in 0..<count {
+            let attributes = inputs.attributes(at: i)
+            let inputModel = attributes == nil ? inputs.model(at: i) : nil
+            let existing: SyncModel?
+            if let attributes {
+                existing = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId)
+            } else if let inputModel {
+                existing = get(inputModel)
+            } else {
+                existing = nil
+            }
+            if let existing {
                 if merge {
-                    var attributes: JSONObject?
-                    switch input {
-                    case .model(let model): if model !== existing { attributes = model.storage }
-                    case .attributes(let raw): attributes = raw
-                    }
-                    if var attributes {
-                        if options.parse { attributes = existing.parse(.object(attributes), options: options) ?? [:] }
+                    if let attributes, !parse {
                         existing.applySet(attributes, options: options)
+                        toMerge.append(existing)
+                        if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
+                    } else if var changes = attributes ?? (inputModel === existing ? nil : inputModel?.storage) {
+                        if parse { changes = existing.parse(.object(changes), options: options) ?? [:] }
+                        existing.applySet(changes, options: options)
                         toMerge.append(existing)
                         if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                     }
                 }
-                if seen.insert(existing) { setList.append(existing) }
-                result[i] = existing
-            } else if add {
-                if let model = prepareModel(input, options: options) {
-                    toAdd.append(model)
-                    addReference(model)
-                    seen.insert(model)
-                    setList.append(model)
-                    result[i] = model
-                }
-            } else if case .model(let model) = input {
-                result[i] = model
+                if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
+                result.append(existing)
+            } else if add, let model = prepareModel(attributes: attributes, model: inputModel, options: options) {
+                toAdd.append(model)
+                addReference(model)
+                seen.insert(model)
+                setList.append(Unmanaged.passUnretained(model))
+                result.append(model)
+            } else {
+                result.append(add ? nil : inputModel)
             }
         }
 
         if remove {
-            var positions: [Int] = []
-            for (index, model) in models.enumerated() where !seen.contains(model) {
-                toRemove.append(model)
-                positions.append(index)
+            let (absent, positions) = members.absent(from: seen)
+            if !absent.isEmpty {
+                toRemove = absent
+                _ = removeModels(toRemove, options: &options, hint: positions)
             }
-            if !toRemove.isEmpty { _ = removeModels(toRemove, options: &options, hint: positions) }
         }
 
         var orderChanged = false
         let replace = !sortable && add && remove
         if !setList.isEmpty && replace {
-            orderChanged = models.count != setList.count || zip(models, setList).contains { $0 !== $1 }
-            models = setList
+            // Backbone counts a change of length as a change of order too.
+            orderChanged = !members.matches(setList)
+            if orderChanged { models = setList.map { $0.takeUnretainedValue() } }
         } else if !toAdd.isEmpty {
             if sortable { sort = true }
             members.insert(contentsOf: toAdd, at: Swift.min(at ?? members.count, members.count))
