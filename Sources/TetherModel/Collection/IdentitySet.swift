@@ -17,7 +17,7 @@ struct IdentitySet: ~Copyable {
     /// A set that holds `capacity` objects without growing.
     init(capacity: Int) {
         var bits = 4
-        while (1 << bits) < Swift.max(capacity, 1) &* 2 { bits &+= 1 }
+        while (1 << bits) &* 3 < Swift.max(capacity, 1) &* 4 { bits &+= 1 }
         shift = bits
         buckets = .allocate(capacity: 1 << bits)
         Self.clear(buckets, count: 1 << bits)
@@ -75,7 +75,7 @@ struct IdentitySet: ~Copyable {
         }
         buckets[i] = address
         count &+= 1
-        if count &* 2 > size { grow() }
+        if count &* 4 > size &* 3 { grow() }
         return true
     }
 

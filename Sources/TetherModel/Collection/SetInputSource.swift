@@ -6,8 +6,9 @@
 protocol SetInputSource {
     /// Number of inputs.
     var count: Int { get }
-    /// The raw attributes of input `i`, or `nil` when it is a model instance.
-    func attributes(at i: Int) -> JSONObject?
+    /// Calls `body` with the raw attributes of input `i`, borrowed in place; returns `false`
+    /// without calling it when the input is a model instance.
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool
     /// The model instance of input `i`, or `nil` when it is raw attributes.
     func model(at i: Int) -> SyncModel?
 }
@@ -19,9 +20,10 @@ struct JSONObjectInputs: SetInputSource {
     var count: Int { elements.count }
 
     @inline(__always)
-    func attributes(at i: Int) -> JSONObject? {
-        if case .object(let attributes) = elements[i] { return attributes }
-        return nil
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool {
+        guard case .object(let attributes) = elements[i] else { return false }
+        body(attributes)
+        return true
     }
 
     @inline(__always)
@@ -44,9 +46,10 @@ struct ModelInputs: SetInputSource {
     var count: Int { inputs.count }
 
     @inline(__always)
-    func attributes(at i: Int) -> JSONObject? {
-        if case .attributes(let attributes) = inputs[i] { return attributes }
-        return nil
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool {
+        guard case .attributes(let attributes) = inputs[i] else { return false }
+        body(attributes)
+        return true
     }
 
     @inline(__always)
@@ -63,7 +66,7 @@ struct ModelInstanceInputs: SetInputSource {
     var count: Int { models.count }
 
     @inline(__always)
-    func attributes(at i: Int) -> JSONObject? { nil }
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool { false }
 
     @inline(__always)
     func model(at i: Int) -> SyncModel? { models[i] }

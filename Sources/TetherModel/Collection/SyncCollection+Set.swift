@@ -275,32 +275,46 @@ extension SyncCollection {
         var sort = false
 
         for i in 0..<count {
-            let attributes = inputs.attributes(at: i)
-            let inputModel = attributes == nil ? inputs.model(at: i) : nil
-            let existing: SyncModel?
-            if let attributes {
-                existing = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId)
-            } else if let inputModel {
-                existing = get(inputModel)
-            } else {
-                existing = nil
-            }
-            if let existing {
-                if merge {
-                    if let attributes, !parse {
-                        existing.applySet(attributes, options: options)
-                        toMerge.append(existing)
-                        if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
-                    } else if var changes = attributes ?? (inputModel === existing ? nil : inputModel?.storage) {
-                        if parse { changes = existing.parse(.object(changes), options: options) ?? [:] }
-                        existing.applySet(changes, options: options)
+            // Raw attributes are borrowed where they lie (no copy of the object per input).
+            let wasAttributes = inputs.withAttributes(at: i) { attributes in
+                if let existing = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId) {
+                    if merge {
+                        if parse {
+                            existing.applySet(existing.parse(.object(attributes), options: options) ?? [:], options: options)
+                        } else {
+                            existing.applySet(attributes, options: options)
+                        }
                         toMerge.append(existing)
                         if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                     }
+                    if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
+                    result.append(existing)
+                } else if add, let model = prepareModel(attributes: attributes, model: nil, options: options) {
+                    toAdd.append(model)
+                    addReference(model)
+                    seen.insert(model)
+                    setList.append(Unmanaged.passUnretained(model))
+                    result.append(model)
+                } else {
+                    result.append(nil)
+                }
+            }
+            if wasAttributes { continue }
+            guard let inputModel = inputs.model(at: i) else {
+                result.append(nil)
+                continue
+            }
+            if let existing = get(inputModel) {
+                if merge && inputModel !== existing {
+                    var changes = inputModel.storage
+                    if parse { changes = existing.parse(.object(changes), options: options) ?? [:] }
+                    existing.applySet(changes, options: options)
+                    toMerge.append(existing)
+                    if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                 }
                 if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
                 result.append(existing)
-            } else if add, let model = prepareModel(attributes: attributes, model: inputModel, options: options) {
+            } else if add, let model = prepareModel(attributes: nil, model: inputModel, options: options) {
                 toAdd.append(model)
                 addReference(model)
                 seen.insert(model)

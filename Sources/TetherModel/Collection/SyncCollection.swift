@@ -188,6 +188,13 @@ open class SyncCollection: EventEmitter {
     /// Backbone's `_onModelEvent`: re-emit a member's event on the collection.
     final func onModelEvent(_ event: Event) {
         switch event {
+        case .changeAttribute(_, let key, _, _):
+            // The hot cases go straight to the cached targets (same lists, same order as `trigger`).
+            if let targets = eventHub.attributeTargets(key) { eventHub.run(targets, event) }
+            return
+        case .change:
+            if let targets = eventHub.changeTargets() { eventHub.run(targets, event) }
+            return
         case .add(_, let collection, _), .remove(_, let collection, _):
             if collection !== self { return }
         case .destroy(let model, _, let options):
