@@ -39,6 +39,24 @@ struct MemberList {
         gapCount = 0
     }
 
+    /// Replaces every model with `list`'s, in place when the count is unchanged (each slot is
+    /// overwritten, so no new buffer and no destruction of the old one). The caller keeps
+    /// `list`'s models alive.
+    mutating func replace(with list: [Unmanaged<SyncModel>]) {
+        close()
+        guard storage.count == list.count else {
+            storage = list.map { $0.takeUnretainedValue() }
+            return
+        }
+        list.withUnsafeBufferPointer { source in
+            storage.withUnsafeMutableBufferPointer { target in
+                for i in 0..<source.count where source[i].toOpaque() != Unmanaged.passUnretained(target[i]).toOpaque() {
+                    target[i] = source[i].takeUnretainedValue()
+                }
+            }
+        }
+    }
+
     /// Inserts `models` at logical position `index`.
     mutating func insert(contentsOf models: [SyncModel], at index: Int) {
         close()
