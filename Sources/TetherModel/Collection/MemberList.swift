@@ -39,21 +39,40 @@ struct MemberList {
         gapCount = 0
     }
 
-    /// Replaces every model with `list`'s, in place when the count is unchanged (each slot is
-    /// overwritten, so no new buffer and no destruction of the old one). The caller keeps
-    /// `list`'s models alive.
-    mutating func replace(with list: [Unmanaged<SyncModel>]) {
+    /// Makes the models exactly `list`, in its order, where `list` is the current models plus
+    /// `added` (new models, not yet stored) in some order and `seen` holds exactly `list`'s models.
+    ///
+    /// When that holds (checked: same count, every stored model in `seen`, none twice) the stored
+    /// references are only rearranged: each slot is rewritten with a pointer whose +1 another slot
+    /// already held, so no model is retained or released and none is touched. Otherwise (a
+    /// handler changed the collection meanwhile) the list is copied the ordinary way.
+    mutating func adopt(_ list: [Unmanaged<SyncModel>], adding added: [SyncModel], seen: borrowing IdentitySet) {
         close()
-        guard storage.count == list.count else {
+        storage.append(contentsOf: added)
+        guard storage.count == list.count, seen.count == list.count, !list.isEmpty, holdsOnly(seen) else {
             storage = list.map { $0.takeUnretainedValue() }
             return
         }
         list.withUnsafeBufferPointer { source in
             storage.withUnsafeMutableBufferPointer { target in
-                for i in 0..<source.count where source[i].toOpaque() != Unmanaged.passUnretained(target[i]).toOpaque() {
-                    target[i] = source[i].takeUnretainedValue()
+                // Raw stores: the multiset of references is unchanged, so ownership balances.
+                let raw = UnsafeMutableRawPointer(target.baseAddress.unsafelyUnwrapped)
+                for i in 0..<source.count {
+                    raw.storeBytes(of: source[i], toByteOffset: i &* MemoryLayout<SyncModel>.stride,
+                                   as: Unmanaged<SyncModel>.self)
                 }
             }
+        }
+    }
+
+    /// Whether every stored model is in `seen` and none is stored twice.
+    private func holdsOnly(_ seen: borrowing IdentitySet) -> Bool {
+        var distinct = IdentitySet(capacity: storage.count)
+        return storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<buffer.count {
+                if !seen.contains(buffer[i]) || !distinct.insert(buffer[i]) { return false }
+            }
+            return true
         }
     }
 
