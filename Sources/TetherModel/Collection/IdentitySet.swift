@@ -53,8 +53,28 @@ struct IdentitySet: ~Copyable {
         let mask = size &- 1
         var i = home(address)
         while true {
-            let found = buckets[i]
+            let found = buckets[i] & ~1
             if found == address { return true }
+            if found == 0 { return false }
+            i = (i &+ 1) & mask
+        }
+    }
+
+    /// Marks `object` as visited (in bit 0 of its bucket; addresses are aligned, so the bit is
+    /// free). Returns `false` if it is not in the set or was marked before. For a one-pass
+    /// check that a sequence holds each member at most once.
+    @inline(__always)
+    mutating func markVisited(_ object: AnyObject) -> Bool {
+        let address = Self.address(object)
+        let mask = size &- 1
+        var i = home(address)
+        while true {
+            let found = buckets[i]
+            if found & ~1 == address {
+                if found & 1 != 0 { return false }
+                buckets[i] = found | 1
+                return true
+            }
             if found == 0 { return false }
             i = (i &+ 1) & mask
         }
@@ -68,7 +88,7 @@ struct IdentitySet: ~Copyable {
         let mask = size &- 1
         var i = home(address)
         while true {
-            let found = buckets[i]
+            let found = buckets[i] & ~1
             if found == address { return false }
             if found == 0 { break }
             i = (i &+ 1) & mask
@@ -86,7 +106,7 @@ struct IdentitySet: ~Copyable {
         Self.clear(buckets, count: size)
         let mask = size &- 1
         for j in 0..<oldSize where old[j] != 0 {
-            var i = home(old[j])
+            var i = home(old[j] & ~1)
             while buckets[i] != 0 { i = (i &+ 1) & mask }
             buckets[i] = old[j]
         }

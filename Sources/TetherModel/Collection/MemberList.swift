@@ -46,10 +46,11 @@ struct MemberList {
     /// references are only rearranged: each slot is rewritten with a pointer whose +1 another slot
     /// already held, so no model is retained or released and none is touched. Otherwise (a
     /// handler changed the collection meanwhile) the list is copied the ordinary way.
-    mutating func adopt(_ list: [Unmanaged<SyncModel>], adding added: [SyncModel], seen: borrowing IdentitySet) {
+    /// `seen`'s members are marked visited by the check.
+    mutating func adopt(_ list: [Unmanaged<SyncModel>], adding added: [SyncModel], seen: inout IdentitySet) {
         close()
         storage.append(contentsOf: added)
-        guard storage.count == list.count, seen.count == list.count, !list.isEmpty, holdsOnly(seen) else {
+        guard storage.count == list.count, seen.count == list.count, !list.isEmpty, holdsOnly(&seen) else {
             storage = list.map { $0.takeUnretainedValue() }
             return
         }
@@ -66,12 +67,9 @@ struct MemberList {
     }
 
     /// Whether every stored model is in `seen` and none is stored twice.
-    private func holdsOnly(_ seen: borrowing IdentitySet) -> Bool {
-        var distinct = IdentitySet(capacity: storage.count)
-        return storage.withUnsafeBufferPointer { buffer in
-            for i in 0..<buffer.count {
-                if !seen.contains(buffer[i]) || !distinct.insert(buffer[i]) { return false }
-            }
+    private func holdsOnly(_ seen: inout IdentitySet) -> Bool {
+        storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<buffer.count where !seen.markVisited(buffer[i]) { return false }
             return true
         }
     }

@@ -235,10 +235,13 @@ final class ModelIndex {
     }
 
     /// The hash of up to 15 ASCII bytes given as two zero-padded little-endian words.
+    /// One folded 64×64→128-bit multiply of the seeded words (the wyhash "mum" step).
     @inline(__always)
     static func hashShort(count: Int, _ low: UInt64, _ high: UInt64) -> UInt64 {
-        let h = mix(seed ^ (UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15) ^ low)
-        return mix(h ^ high)
+        let a = low ^ seed
+        let b = high ^ (UInt64(truncatingIfNeeded: count) &<< 56) ^ 0xE703_7ED1_A0B4_28DB ^ (seed &>> 7)
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
     }
 
     @inline(__always)

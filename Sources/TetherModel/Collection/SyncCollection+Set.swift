@@ -338,7 +338,7 @@ extension SyncCollection {
         if !setList.isEmpty && replace {
             // Backbone counts a change of length as a change of order too.
             orderChanged = !members.matches(setList)
-            if orderChanged { members.adopt(setList, adding: toAdd, seen: seen) }
+            if orderChanged { members.adopt(setList, adding: toAdd, seen: &seen) }
         } else if !toAdd.isEmpty {
             if sortable { sort = true }
             members.insert(contentsOf: toAdd, at: Swift.min(at ?? members.count, members.count))

@@ -109,4 +109,25 @@ import Testing
         }
         for model in pool { #expect(set.contains(model) == reference.contains(ObjectIdentifier(model))) }
     }
+
+    @Test("IdentitySet.markVisited: true once per member, false for repeats and non-members", arguments: [1, 2] as [UInt64])
+    func markVisited(seed: UInt64) {
+        var rng = SplitMix(state: seed)
+        let pool = (0..<300).map { _ in SyncModel() }
+        var set = IdentitySet(capacity: 50)
+        var members = Set<ObjectIdentifier>()
+        for model in pool where Int.random(in: 0..<3, using: &rng) == 0 {
+            set.insert(model)
+            members.insert(ObjectIdentifier(model))
+        }
+        var visited = Set<ObjectIdentifier>()
+        for _ in 0..<1_000 {
+            let model = pool.randomElement(using: &rng)!
+            let id = ObjectIdentifier(model)
+            let expected = members.contains(id) && visited.insert(id).inserted
+            #expect(set.markVisited(model) == expected, "seed \(seed)")
+            #expect(set.contains(model) == members.contains(id), "marks do not hide members")
+        }
+        #expect(set.count == members.count)
+    }
 }
