@@ -59,6 +59,14 @@ final class ModelIndex {
         }
     }
 
+    /// The model under `key`, unretained (the index keeps it alive until the key is removed or
+    /// replaced), for lookups on hot paths that take their own reference when they keep it.
+    @inline(__always)
+    func unretained(_ key: String) -> Unmanaged<SyncModel>? {
+        guard let i = find(key, tag: Self.tag(key)), let model = (buckets + i).pointee.model else { return nil }
+        return Unmanaged.passUnretained(model)
+    }
+
     /// Removes every key.
     func removeAll() {
         buckets.deinitialize(count: mask &+ 1)

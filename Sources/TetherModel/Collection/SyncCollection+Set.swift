@@ -223,12 +223,14 @@ extension SyncCollection {
     /// `SyncCollection` reads the id attribute directly; subclasses go through their
     /// ``modelId(_:idAttribute:)``.
     @inline(__always)
-    final func member(for attributes: JSONObject, idAttribute: String, defaultModelId: Bool) -> SyncModel? {
-        if !defaultModelId { return get(attributes: attributes) }
+    ///
+    /// Unretained: the id index holds the member until the next change to the collection.
+    final func member(for attributes: JSONObject, idAttribute: String, defaultModelId: Bool) -> Unmanaged<SyncModel>? {
+        if !defaultModelId { return get(attributes: attributes).map { Unmanaged.passUnretained($0) } }
         switch attributes[idAttribute] {
         case .none, .null?: return nil
-        case .string(let key)?: return byId[key]
-        case let id?: return Self.indexKey(id).flatMap { byId[$0] }
+        case .string(let key)?: return byId.unretained(key)
+        case let id?: return Self.indexKey(id).flatMap { byId.unretained($0) }
         }
     }
 
@@ -277,18 +279,22 @@ extension SyncCollection {
         for i in 0..<count {
             // Raw attributes are borrowed where they lie (no copy of the object per input).
             let wasAttributes = inputs.withAttributes(at: i) { attributes in
-                if let existing = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId) {
-                    if merge {
-                        if parse {
-                            existing.applySet(existing.parse(.object(attributes), options: options) ?? [:], options: options)
-                        } else {
-                            existing.applySet(attributes, options: options)
+                if let found = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId) {
+                    // `result` takes the one reference that keeps the model alive through the
+                    // merge's handlers (which may remove it); the rest borrows.
+                    result.append(found.takeUnretainedValue())
+                    found._withUnsafeGuaranteedRef { existing in
+                        if merge {
+                            if parse {
+                                existing.applySet(existing.parse(.object(attributes), options: options) ?? [:], options: options)
+                            } else {
+                                existing.applySet(attributes, options: options)
+                            }
+                            toMerge.append(existing)
+                            if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                         }
-                        toMerge.append(existing)
-                        if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
+                        if seen.insert(existing) { setList.append(found) }
                     }
-                    if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
-                    result.append(existing)
                 } else if add, let model = prepareModel(attributes: attributes, model: nil, options: options) {
                     toAdd.append(model)
                     addReference(model)

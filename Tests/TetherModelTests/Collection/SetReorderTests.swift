@@ -50,6 +50,23 @@ import TetherModel
         #expect(log == ["add 99", "remove 99"])
     }
 
+    @Test("a change handler that removes the model being merged: it stays alive (Backbone puts it back, unindexed)")
+    func handlerRemovesMergedModel() throws {
+        let collection = try SyncCollection(models: Self.attrs([1, 2, 3]))
+        var removed: [Int] = []
+        collection.on("change") { [unowned collection] event in
+            if let model = event.model, model.id == 2 { collection.remove(model) }
+        }
+        collection.on("remove") { event in removed.append(Self.ids([event.model!])[0]) }
+        let result = try collection.set(Self.attrs([3, 2, 1], rev: 1))
+        #expect(removed == [2])
+        #expect(result.map { $0.map { Self.ids([$0])[0] } } == [3, 2, 1])
+        #expect(result[1]?.get("rev") == 1)
+        // Backbone's replace step splices in its set list, which still holds the merged model.
+        #expect(Self.ids(collection) == [3, 2, 1])
+        #expect(collection.get(2) == nil)
+    }
+
     @Test("a change handler that holds the models array keeps its snapshot through the reorder")
     func heldSnapshotSurvivesReorder() throws {
         let collection = try SyncCollection(models: Self.attrs([1, 2, 3]))
