@@ -264,14 +264,13 @@ extension SyncCollection {
         let defaultModelId = type(of: self) == SyncCollection.self
         let parse = options.parse
 
-        var result: [SyncModel?] = []
-        result.reserveCapacity(count)
+        // One element per input: the existing or new model, or nil.
+        var result = FixedBuffer<SyncModel?>(capacity: count)
         // Unretained: every model in it is also in `result`, which keeps it alive.
         var setList: [Unmanaged<SyncModel>] = []
         setList.reserveCapacity(count)
         var toAdd: [SyncModel] = []
-        var toMerge: [SyncModel] = []
-        if merge { toMerge.reserveCapacity(count) }
+        var merged = FixedBuffer<SyncModel>(capacity: merge ? count : 0)
         var toRemove: [SyncModel] = []
         var seen = IdentitySet(capacity: count)
         var sort = false
@@ -290,7 +289,7 @@ extension SyncCollection {
                             } else {
                                 existing.applySet(attributes, options: options)
                             }
-                            toMerge.append(existing)
+                            merged.append(existing)
                             if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                         }
                         if seen.insert(existing) { setList.append(found) }
@@ -315,7 +314,7 @@ extension SyncCollection {
                     var changes = inputModel.storage
                     if parse { changes = existing.parse(.object(changes), options: options) ?? [:] }
                     existing.applySet(changes, options: options)
-                    toMerge.append(existing)
+                    merged.append(existing)
                     if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                 }
                 if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
@@ -330,6 +329,8 @@ extension SyncCollection {
                 result.append(add ? nil : inputModel)
             }
         }
+
+        let toMerge = merged.takeArray()
 
         if remove {
             let (absent, positions) = members.absent(from: seen)
@@ -363,7 +364,7 @@ extension SyncCollection {
                 eventHub.trigger(.update(self, options))
             }
         }
-        return result
+        return result.takeArray()
     }
 
     /// Backbone's `_removeModels`: splice each model out, unindex it, fire `remove` with its index
