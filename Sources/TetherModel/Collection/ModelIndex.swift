@@ -21,6 +21,9 @@ final class ModelIndex {
 
     private var buckets: UnsafeMutablePointer<Bucket>
     private var mask: Int
+    /// ``processSeed`` and ``inlineLayoutHolds``, copied so that a lookup reads no global.
+    private let seed = ModelIndex.processSeed
+    private let inlineLayout = ModelIndex.inlineLayoutHolds
     /// Number of keys.
     private(set) var count = 0
 
@@ -45,12 +48,12 @@ final class ModelIndex {
     /// The model under `key`; assigning `nil` removes the key.
     subscript(key: String) -> SyncModel? {
         get {
-            let tag = Self.tag(key)
+            let tag = tag(key)
             guard let i = find(key, tag: tag) else { return nil }
             return buckets[i].model
         }
         set {
-            let tag = Self.tag(key)
+            let tag = tag(key)
             if let model = newValue {
                 insert(key, tag: tag, model: model)
             } else if let i = find(key, tag: tag) {
@@ -63,7 +66,7 @@ final class ModelIndex {
     /// replaced), for lookups on hot paths that take their own reference when they keep it.
     @inline(__always)
     func unretained(_ key: String) -> Unmanaged<SyncModel>? {
-        guard let i = find(key, tag: Self.tag(key)), let model = (buckets + i).pointee.model else { return nil }
+        guard let i = find(key, tag: tag(key)), let model = (buckets + i).pointee.model else { return nil }
         return Unmanaged.passUnretained(model)
     }
 
@@ -153,10 +156,10 @@ final class ModelIndex {
 
     /// The bucket tag of `key`: its hash with the top bit set.
     @inline(__always)
-    static func tag(_ key: String) -> UInt64 { hash(key) | (1 &<< 63) }
+    private func tag(_ key: String) -> UInt64 { Self.hash(key, seed: seed, inlineLayout: inlineLayout) | (1 &<< 63) }
 
     /// A per-process seed.
-    static let seed: UInt64 = UInt64.random(in: 1...UInt64.max)
+    static let processSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
 
     /// The key's hash, equal for keys that `==` considers equal.
     ///
@@ -168,15 +171,15 @@ final class ModelIndex {
     /// A short ASCII key stored inline (Swift's small-string form: up to 15 bytes in the value
     /// itself) is hashed straight from the value's two words, without asking for its UTF-8 view.
     @inline(__always)
-    static func hash(_ key: String) -> UInt64 {
+    static func hash(_ key: String, seed: UInt64 = processSeed, inlineLayout: Bool = inlineLayoutHolds) -> UInt64 {
         let (low, high) = withUnsafeBytes(of: key) {
             ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
         }
         let discriminator = high &>> 56
-        if discriminator & 0xF0 == 0xE0 && inlineLayoutHolds {
-            return hashShort(count: Int(truncatingIfNeeded: discriminator & 0x0F), low, high & 0x00FF_FFFF_FFFF_FFFF)
+        if discriminator & 0xF0 == 0xE0 && inlineLayout {
+            return hashShort(count: Int(truncatingIfNeeded: discriminator & 0x0F), low, high & 0x00FF_FFFF_FFFF_FFFF, seed: seed)
         }
-        return hashStored(key)
+        return hashStored(key, seed: seed)
     }
 
     /// Whether this platform stores small ASCII strings as ``hash(_:)`` expects: bytes first,
@@ -194,14 +197,14 @@ final class ModelIndex {
 
     /// The hash of a key that is not an inline ASCII string.
     @inline(never)
-    static func hashStored(_ key: String) -> UInt64 {
-        let fast = key.utf8.withContiguousStorageIfAvailable { hashASCII(UnsafeRawBufferPointer($0)) }
+    static func hashStored(_ key: String, seed: UInt64) -> UInt64 {
+        let fast = key.utf8.withContiguousStorageIfAvailable { hashASCII(UnsafeRawBufferPointer($0), seed: seed) }
         if let fast, let hash = fast { return hash }
-        return hashUnicode(key)
+        return hashUnicode(key, seed: seed)
     }
 
     @inline(never)
-    static func hashUnicode(_ key: String) -> UInt64 {
+    static func hashUnicode(_ key: String, seed: UInt64) -> UInt64 {
         var image: [UInt8] = []
         for scalar in key.unicodeScalars {
             switch scalar.value {
@@ -212,19 +215,19 @@ final class ModelIndex {
             default: return mix(seed ^ UInt64(UInt(bitPattern: key.hashValue)))
             }
         }
-        return image.withUnsafeBytes { hashASCII($0) } ?? 0
+        return image.withUnsafeBytes { hashASCII($0, seed: seed) } ?? 0
     }
 
     /// The hash of ASCII bytes, or `nil` if a byte is not ASCII. Up to 15 bytes hash as two
     /// zero-padded words (as inline strings do); longer keys word by word, the last word
     /// overlapping, so distinct keys of one length give distinct words.
-    static func hashASCII(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+    static func hashASCII(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64? {
         let n = bytes.count
         if n <= 15 {
             var words: (UInt64, UInt64) = (0, 0)
             withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
             if (words.0 | words.1) & 0x8080_8080_8080_8080 != 0 { return nil }
-            return hashShort(count: n, words.0, words.1)
+            return hashShort(count: n, words.0, words.1, seed: seed)
         }
         var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
         var high: UInt64 = 0
@@ -245,7 +248,7 @@ final class ModelIndex {
     /// The hash of up to 15 ASCII bytes given as two zero-padded little-endian words.
     /// One folded 64×64→128-bit multiply of the seeded words (the wyhash "mum" step).
     @inline(__always)
-    static func hashShort(count: Int, _ low: UInt64, _ high: UInt64) -> UInt64 {
+    static func hashShort(count: Int, _ low: UInt64, _ high: UInt64, seed: UInt64) -> UInt64 {
         let a = low ^ seed
         let b = high ^ (UInt64(truncatingIfNeeded: count) &<< 56) ^ 0xE703_7ED1_A0B4_28DB ^ (seed &>> 7)
         let product = a.multipliedFullWidth(by: b)
