@@ -2,8 +2,11 @@
 
 extension SyncCollection: RandomAccessCollection {
     public var startIndex: Int { 0 }
-    public var endIndex: Int { models.count }
-    public subscript(position: Int) -> SyncModel { models[position] }
+    public var endIndex: Int { members.count }
+    public subscript(position: Int) -> SyncModel {
+        precondition(position >= 0 && position < members.count, "SyncCollection index out of range")
+        return members[position]
+    }
     public func index(after i: Int) -> Int { i + 1 }
     public func index(before i: Int) -> Int { i - 1 }
 }
@@ -31,7 +34,7 @@ extension SyncCollection {
 
     /// The index of `model` in the collection, or `nil`.
     public final func index(of model: SyncModel) -> Int? {
-        models.firstIndex { $0 === model }
+        members.index(of: model)
     }
 }
 

@@ -11,45 +11,43 @@ extension SyncCollection {
     /// - Throws: ``ModelError/elementNotAnObject(index:type:)`` before changing anything.
     @discardableResult
     public final func set(_ models: [JSON], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {
-        let inputs = try Self.inputs(from: options.parse ? parse(.array(models), options: options) : models)
-        return performSet(inputs, options: Self.setDefaults(options))
+        try performSet(json: models, options: Self.setDefaults(options))
     }
 
     /// ``set(_:options:)`` with model instances.
     @discardableResult
     public final func set(_ models: [SyncModel], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performSet(models.map(ModelInput.model), options: Self.setDefaults(options))
+        models.withUnsafeBufferPointer { performSet(ModelInstanceInputs(models: $0), options: Self.setDefaults(options)) }
     }
 
     /// ``set(_:options:)`` with a mix of raw attributes and model instances.
     @discardableResult
     public final func set(_ inputs: [ModelInput], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performSet(inputs, options: Self.setDefaults(options))
+        inputs.withUnsafeBufferPointer { performSet(ModelInputs(inputs: $0), options: Self.setDefaults(options)) }
     }
 
     /// Adds models (and merges into existing ones only with `options.merge == true`); never removes.
     @discardableResult
     public final func add(_ models: [JSON], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {
-        let inputs = try Self.inputs(from: options.parse ? parse(.array(models), options: options) : models)
-        return performSet(inputs, options: Self.addDefaults(options))
+        try performSet(json: models, options: Self.addDefaults(options))
     }
 
     /// ``add(_:options:)`` with model instances.
     @discardableResult
     public final func add(_ models: [SyncModel], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performSet(models.map(ModelInput.model), options: Self.addDefaults(options))
+        models.withUnsafeBufferPointer { performSet(ModelInstanceInputs(models: $0), options: Self.addDefaults(options)) }
     }
 
     /// Adds one model built from `attributes` (or returns the existing model with that id).
     @discardableResult
     public final func add(_ attributes: JSONObject, options: SetOptions = SetOptions()) -> SyncModel? {
-        performSet([.attributes(attributes)], options: Self.addDefaults(options))[0]
+        set([.attributes(attributes)], options: Self.addDefaults(options))[0]
     }
 
     /// Adds one model instance; returns it, or the member it matched.
     @discardableResult
     public final func add(_ model: SyncModel, options: SetOptions = SetOptions()) -> SyncModel? {
-        performSet([.model(model)], options: Self.addDefaults(options))[0]
+        set([model], options: Self.addDefaults(options))[0]
     }
 
     /// Adds at the end without sorting (Backbone's `push`).
@@ -132,23 +130,24 @@ extension SyncCollection {
     /// `options.previousModels`). Returns the new models.
     @discardableResult
     public final func reset(_ models: [JSON] = [], options: SetOptions = SetOptions()) throws(ModelError) -> [SyncModel?] {
-        let inputs = try Self.inputs(from: options.parse ? parse(.array(models), options: options) : models)
-        return performReset(inputs, options: options)
+        let elements = options.parse ? parse(.array(models), options: options) : models
+        try JSONObjectInputs.check(elements)
+        return elements.withUnsafeBufferPointer { performReset(JSONObjectInputs(elements: $0), options: options) }
     }
 
     /// ``reset(_:options:)`` with model instances.
     @discardableResult
     public final func reset(_ models: [SyncModel], options: SetOptions = SetOptions()) -> [SyncModel?] {
-        performReset(models.map(ModelInput.model), options: options)
+        models.withUnsafeBufferPointer { performReset(ModelInstanceInputs(models: $0), options: options) }
     }
 
-    final func performReset(_ inputs: [ModelInput], options: SetOptions) -> [SyncModel?] {
+    final func performReset<Inputs: SetInputSource>(_ inputs: Inputs, options: SetOptions) -> [SyncModel?] {
         var options = options
         for model in models { removeReference(model) }
         options.previousModels = models
         models = []
-        byId = [:]
-        byCid = [:]
+        byId.removeAll()
+        byCid.removeAll()
         var addOptions = Self.addDefaults(options)
         addOptions.silent = true
         let result = performSet(inputs, options: addOptions)
@@ -212,109 +211,144 @@ extension SyncCollection {
         return options
     }
 
-    static func inputs(from models: [JSON]) throws(ModelError) -> [ModelInput] {
-        var inputs: [ModelInput] = []
-        inputs.reserveCapacity(models.count)
-        for (index, element) in models.enumerated() {
-            guard case .object(let attributes) = element else {
-                throw .elementNotAnObject(index: index, type: element.typeName)
-            }
-            inputs.append(.attributes(attributes))
-        }
-        return inputs
+    /// `set`/`add` of JSON elements: `parse` if asked, check that every element is an object
+    /// (before anything changes), then run the algorithm on the elements in place.
+    final func performSet(json models: [JSON], options: SetOptions) throws(ModelError) -> [SyncModel?] {
+        let elements = options.parse ? parse(.array(models), options: options) : models
+        try JSONObjectInputs.check(elements)
+        return elements.withUnsafeBufferPointer { performSet(JSONObjectInputs(elements: $0), options: options) }
     }
 
-    /// The member an input refers to (Backbone's `get(model)` on an input element).
-    final func existing(for input: ModelInput) -> SyncModel? {
-        switch input {
-        case .model(let model): return get(model)
-        case .attributes(let attributes): return get(attributes: attributes)
+    /// The member that raw attributes refer to (Backbone's `get(attrs)`). A plain
+    /// `SyncCollection` reads the id attribute directly; subclasses go through their
+    /// ``modelId(_:idAttribute:)``.
+    @inline(__always)
+    ///
+    /// Unretained: the id index holds the member until the next change to the collection.
+    final func member(for attributes: JSONObject, idAttribute: String, defaultModelId: Bool) -> Unmanaged<SyncModel>? {
+        if !defaultModelId { return get(attributes: attributes).map { Unmanaged.passUnretained($0) } }
+        switch attributes[idAttribute] {
+        case .none, .null?: return nil
+        case .string(let key)?: return byId.unretained(key)
+        case let id?: return Self.indexKey(id).flatMap { byId.unretained($0) }
         }
     }
 
     /// Backbone's `_prepareModel`: a model instance is used as is; attributes become a new model,
     /// or `nil` (and a collection `invalid` event) when it fails validation.
-    final func prepareModel(_ input: ModelInput, options: SetOptions) -> SyncModel? {
-        switch input {
-        case .model(let model):
+    final func prepareModel(attributes: JSONObject?, model: SyncModel?, options: SetOptions) -> SyncModel? {
+        if let model {
             if model.collection == nil { model.collection = self }
             return model
-        case .attributes(let attributes):
-            let model = modelType.init(attributes, options: options, collection: self)
-            guard let error = model.validationError else { return model }
-            eventHub.trigger(.collectionInvalid(self, error: error, options))
-            return nil
         }
+        let created = modelType.init(attributes ?? [:], options: options, collection: self)
+        guard let error = created.validationError else { return created }
+        eventHub.trigger(.collectionInvalid(self, error: error, options))
+        return nil
     }
 
-    final func performSet(_ inputs: [ModelInput], options: SetOptions) -> [SyncModel?] {
+    final func performSet<Inputs: SetInputSource>(_ inputs: Inputs, options: SetOptions) -> [SyncModel?] {
         var options = options
         let add = options.add ?? true, remove = options.remove ?? true, merge = options.merge ?? true
         var at = options.at
         if var a = at {
-            if a > models.count { a = models.count }
-            if a < 0 { a = Swift.max(0, a + models.count + 1) }
+            if a > members.count { a = members.count }
+            if a < 0 { a = Swift.max(0, a + members.count + 1) }
             at = a
         }
         let sortable = comparator != nil && at == nil && options.sort != false
         let sortAttribute = comparator?.attributeName
+        let count = inputs.count
+        let idAttribute = modelType.idAttribute
+        // `modelId` can only be overridden by a subclass.
+        let defaultModelId = type(of: self) == SyncCollection.self
+        let parse = options.parse
 
-        var result = [SyncModel?](repeating: nil, count: inputs.count)
-        var setList: [SyncModel] = []
+        // One element per input: the existing or new model, or nil.
+        var result = FixedBuffer<SyncModel?>(capacity: count)
+        // Unretained: every model in it is also in `result`, which keeps it alive.
+        var setList: [Unmanaged<SyncModel>] = []
+        setList.reserveCapacity(count)
         var toAdd: [SyncModel] = []
-        var toMerge: [SyncModel] = []
+        var merged = FixedBuffer<SyncModel>(capacity: merge ? count : 0)
         var toRemove: [SyncModel] = []
-        var seen = Set<ObjectIdentifier>(minimumCapacity: inputs.count)
-        setList.reserveCapacity(inputs.count)
+        var seen = IdentitySet(capacity: count)
         var sort = false
 
-        for (i, input) in inputs.enumerated() {
-            if let existing = existing(for: input) {
-                if merge {
-                    var attributes: JSONObject?
-                    switch input {
-                    case .model(let model): if model !== existing { attributes = model.storage }
-                    case .attributes(let raw): attributes = raw
+        for i in 0..<count {
+            // Raw attributes are borrowed where they lie (no copy of the object per input).
+            let wasAttributes = inputs.withAttributes(at: i) { attributes in
+                if let found = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId) {
+                    // `result` takes the one reference that keeps the model alive through the
+                    // merge's handlers (which may remove it); the rest borrows.
+                    result.append(found.takeUnretainedValue())
+                    found._withUnsafeGuaranteedRef { existing in
+                        if merge {
+                            if parse {
+                                existing.applySet(existing.parse(.object(attributes), options: options) ?? [:], options: options)
+                            } else {
+                                existing.applySet(attributes, options: options)
+                            }
+                            merged.append(existing)
+                            if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
+                        }
+                        if seen.insert(existing) { setList.append(found) }
                     }
-                    if var attributes {
-                        if options.parse { attributes = existing.parse(.object(attributes), options: options) ?? [:] }
-                        existing.applySet(attributes, options: options)
-                        toMerge.append(existing)
-                        if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
-                    }
-                }
-                if seen.insert(ObjectIdentifier(existing)).inserted { setList.append(existing) }
-                result[i] = existing
-            } else if add {
-                if let model = prepareModel(input, options: options) {
+                } else if add, let model = prepareModel(attributes: attributes, model: nil, options: options) {
                     toAdd.append(model)
                     addReference(model)
-                    seen.insert(ObjectIdentifier(model))
-                    setList.append(model)
-                    result[i] = model
+                    seen.insert(model)
+                    setList.append(Unmanaged.passUnretained(model))
+                    result.append(model)
+                } else {
+                    result.append(nil)
                 }
-            } else if case .model(let model) = input {
-                result[i] = model
+            }
+            if wasAttributes { continue }
+            guard let inputModel = inputs.model(at: i) else {
+                result.append(nil)
+                continue
+            }
+            if let existing = get(inputModel) {
+                if merge && inputModel !== existing {
+                    var changes = inputModel.storage
+                    if parse { changes = existing.parse(.object(changes), options: options) ?? [:] }
+                    existing.applySet(changes, options: options)
+                    merged.append(existing)
+                    if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
+                }
+                if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
+                result.append(existing)
+            } else if add, let model = prepareModel(attributes: nil, model: inputModel, options: options) {
+                toAdd.append(model)
+                addReference(model)
+                seen.insert(model)
+                setList.append(Unmanaged.passUnretained(model))
+                result.append(model)
+            } else {
+                result.append(add ? nil : inputModel)
             }
         }
 
+        let toMerge = merged.takeArray()
+
         if remove {
-            var positions: [Int] = []
-            for (index, model) in models.enumerated() where !seen.contains(ObjectIdentifier(model)) {
-                toRemove.append(model)
-                positions.append(index)
+            let (absent, positions) = members.absent(from: seen)
+            if !absent.isEmpty {
+                toRemove = absent
+                _ = removeModels(toRemove, options: &options, hint: positions)
             }
-            if !toRemove.isEmpty { _ = removeModels(toRemove, options: &options, hint: positions) }
         }
 
         var orderChanged = false
         let replace = !sortable && add && remove
         if !setList.isEmpty && replace {
-            orderChanged = models.count != setList.count || zip(models, setList).contains { $0 !== $1 }
-            models = setList
+            // Backbone counts a change of length as a change of order too.
+            orderChanged = !members.matches(setList)
+            if orderChanged { members.adopt(setList, adding: toAdd, seen: &seen) }
         } else if !toAdd.isEmpty {
             if sortable { sort = true }
-            models.insert(contentsOf: toAdd, at: Swift.min(at ?? models.count, models.count))
+            members.insert(contentsOf: toAdd, at: Swift.min(at ?? members.count, members.count))
         }
 
         if sort { sortModels() }
@@ -330,28 +364,31 @@ extension SyncCollection {
                 eventHub.trigger(.update(self, options))
             }
         }
-        return result
+        return result.takeArray()
     }
 
     /// Backbone's `_removeModels`: splice each model out, unindex it, fire `remove` with its index
     /// at that moment, then drop the reference. `hint` holds the models' positions before the
     /// first removal (in order), which makes each lookup O(1) unless a handler reorders things.
+    ///
+    /// Each splice only widens ``members``' gap, so removals in order cost O(n) altogether; a
+    /// handler that reads the models closes the gap and sees the spliced list.
     final func removeModels(_ candidates: [SyncModel], options: inout SetOptions, hint: [Int]?) -> [SyncModel] {
         var removed: [SyncModel] = []
         removed.reserveCapacity(candidates.count)
         for (k, candidate) in candidates.enumerated() {
             guard let model = get(candidate) else { continue }
             let index: Int
-            if let hint, model === candidate, hint[k] - removed.count >= 0, hint[k] - removed.count < models.count,
-                models[hint[k] - removed.count] === model
+            if let hint, model === candidate, hint[k] - removed.count >= 0, hint[k] - removed.count < members.count,
+                members[hint[k] - removed.count] === model
             {
                 index = hint[k] - removed.count
-            } else if let found = models.firstIndex(where: { $0 === model }) {
+            } else if let found = members.index(of: model) {
                 index = found
             } else {
                 continue
             }
-            models.remove(at: index)
+            members.removeLeavingGap(at: index)
             byCid[model.cid] = nil
             if let key = indexKey(of: model), byId[key] === model { byId[key] = nil }
             if !options.silent {
@@ -361,6 +398,7 @@ extension SyncCollection {
             removed.append(model)
             removeReference(model)
         }
+        members.close()
         if !candidates.isEmpty && !options.silent { options.index = nil }
         return removed
     }

@@ -20,16 +20,21 @@ open class SyncCollection: EventEmitter {
     /// The collection's event handlers.
     public final let eventHub = EventHub()
     /// The models, in collection order.
-    @exclusivity(unchecked) public final internal(set) var models: [SyncModel] = []
+    public final internal(set) var models: [SyncModel] {
+        get { members.array }
+        set { members.replace(with: newValue) }
+    }
+    /// The storage behind ``models`` (holds a gap of removed models while `remove` events run).
+    @exclusivity(unchecked) final var members = MemberList()
     /// The class used to create models from raw attributes.
     public final let modelType: SyncModel.Type
     /// The sort order; `nil` keeps insertion (or `set` input) order.
     public final var comparator: Comparator?
 
     /// Id → model (ids coerced to strings as Backbone's object keys do: `2` and `"2"` are one id).
-    @exclusivity(unchecked) final var byId: [String: SyncModel] = [:]
+    final let byId = ModelIndex()
     /// Cid → model.
-    @exclusivity(unchecked) final var byCid: [String: SyncModel] = [:]
+    final let byCid = ModelIndex()
     /// The token of the bubbling handler this collection registers on each member's `all` list.
     final let bubbleToken = EventToken.next()
     /// The bubbling handler, shared by every member model.
@@ -89,7 +94,7 @@ open class SyncCollection: EventEmitter {
     // MARK: Lookup
 
     /// The number of models.
-    public final var length: Int { models.count }
+    public final var length: Int { members.count }
 
     /// The model with this id (string or number: `get(2)` and `get("2")` are the same) or cid.
     public final func get(_ id: JSON) -> SyncModel? {
@@ -127,8 +132,8 @@ open class SyncCollection: EventEmitter {
 
     /// The model at `index`; negative indexes count from the end; `nil` when out of range.
     public final func at(_ index: Int) -> SyncModel? {
-        let i = index < 0 ? index + models.count : index
-        return models.indices.contains(i) ? models[i] : nil
+        let i = index < 0 ? index + members.count : index
+        return i >= 0 && i < members.count ? members[i] : nil
     }
 
     /// The models in `range` (Backbone's `slice`; negative bounds count from the end).
@@ -183,6 +188,13 @@ open class SyncCollection: EventEmitter {
     /// Backbone's `_onModelEvent`: re-emit a member's event on the collection.
     final func onModelEvent(_ event: Event) {
         switch event {
+        case .changeAttribute(_, let key, _, _):
+            // The hot cases go straight to the cached targets (same lists, same order as `trigger`).
+            if let targets = eventHub.attributeTargets(key) { eventHub.run(targets, event) }
+            return
+        case .change:
+            if let targets = eventHub.changeTargets() { eventHub.run(targets, event) }
+            return
         case .add(_, let collection, _), .remove(_, let collection, _):
             if collection !== self { return }
         case .destroy(let model, _, let options):

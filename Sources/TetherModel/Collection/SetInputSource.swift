@@ -1,0 +1,73 @@
+/// The input of one collection `set`, read in place: raw attributes or model instances by position.
+///
+/// `set` used to turn every call's input into a `[ModelInput]` first, copying each JSON object
+/// into an enum and destroying the array afterwards; reading the caller's array where it lies
+/// costs one reference count per input instead.
+protocol SetInputSource {
+    /// Number of inputs.
+    var count: Int { get }
+    /// Calls `body` with the raw attributes of input `i`, borrowed in place; returns `false`
+    /// without calling it when the input is a model instance.
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool
+    /// The model instance of input `i`, or `nil` when it is raw attributes.
+    func model(at i: Int) -> SyncModel?
+}
+
+/// JSON elements that are all objects (checked by ``check(_:)`` before anything changes).
+struct JSONObjectInputs: SetInputSource {
+    let elements: UnsafeBufferPointer<JSON>
+
+    var count: Int { elements.count }
+
+    @inline(__always)
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool {
+        guard case .object(let attributes) = elements[i] else { return false }
+        body(attributes)
+        return true
+    }
+
+    @inline(__always)
+    func model(at i: Int) -> SyncModel? { nil }
+
+    /// Throws for the first element that is not an object (Backbone would make a model of it;
+    /// here it is a typed error and nothing changes).
+    static func check(_ elements: [JSON]) throws(ModelError) {
+        for i in elements.indices {
+            if case .object = elements[i] { continue }
+            throw .elementNotAnObject(index: i, type: elements[i].typeName)
+        }
+    }
+}
+
+/// Mixed raw attributes and model instances.
+struct ModelInputs: SetInputSource {
+    let inputs: UnsafeBufferPointer<ModelInput>
+
+    var count: Int { inputs.count }
+
+    @inline(__always)
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool {
+        guard case .attributes(let attributes) = inputs[i] else { return false }
+        body(attributes)
+        return true
+    }
+
+    @inline(__always)
+    func model(at i: Int) -> SyncModel? {
+        if case .model(let model) = inputs[i] { return model }
+        return nil
+    }
+}
+
+/// Model instances only.
+struct ModelInstanceInputs: SetInputSource {
+    let models: UnsafeBufferPointer<SyncModel>
+
+    var count: Int { models.count }
+
+    @inline(__always)
+    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool { false }
+
+    @inline(__always)
+    func model(at i: Int) -> SyncModel? { models[i] }
+}
