@@ -85,7 +85,7 @@ extension RealtimeBinder {
             flushEvents()
             emit(.rejected(collection: mutation.collection, mutation: mutation.id, code: reject.code, reason: reject.reason))
         case .ping(let id, let cursors):
-            sender?.enqueue([WireFrame.pong(id: id).encoded()])
+            if transport?.answersPings ?? true { sender?.enqueue([WireFrame.pong(id: id).encoded()]) }
             if let cursors { checkHeartbeat(cursors) }
         case .pong:
             break

@@ -9,10 +9,20 @@ public protocol Transport: Sendable {
     /// Which transport this is, for events, metrics and the fallback ladder.
     var kind: TransportKind { get }
 
+    /// Whether the binder answers the server's `ping` with `pong` on this transport (PROTOCOL.md
+    /// 2.10). By default only on WebSocket: there the server drops a client that stays silent,
+    /// while an SSE stream or a held poll already shows the client alive, and a `pong` would cost
+    /// an HTTP request per heartbeat (per poll, on long polling) for nothing.
+    var answersPings: Bool { get }
+
     /// Opens one connection and performs the transport's handshake.
     ///
     /// - Throws: ``TransportError`` when the connection cannot be established.
     func connect(_ handshake: TransportHandshake) async throws(TransportError) -> any TransportConnection
+}
+
+extension Transport {
+    public var answersPings: Bool { kind.answersPings }
 }
 
 /// One open connection. Its ``inbound`` stream finishes when the connection ends.
@@ -57,6 +67,15 @@ public enum TransportKind: String, Sendable, Hashable, CaseIterable {
     case serverSentEvents = "sse"
     case longPolling = "longpoll"
     case replay = "replay"
+
+    /// Whether a client answers `ping` with `pong` on this transport (WebSocket and, for transcripts
+    /// recorded without a transport, replay).
+    public var answersPings: Bool {
+        switch self {
+        case .webSocket, .replay: return true
+        case .serverSentEvents, .longPolling: return false
+        }
+    }
 }
 
 /// What a transport needs to open (or resume) a session, prepared by the binder on every connect.

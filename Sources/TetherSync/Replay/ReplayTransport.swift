@@ -10,6 +10,8 @@
 /// ``mismatches``; a fixture passes only if that list is empty.
 public final class ReplayTransport: Transport {
     public var kind: TransportKind { .replay }
+    /// As the recorded transport's client did (a hand-written transcript answers, like WebSocket).
+    public var answersPings: Bool { transcript.header.transport?.answersPings ?? true }
 
     /// The session being replayed.
     public let transcript: Transcript

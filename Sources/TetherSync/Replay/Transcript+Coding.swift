@@ -63,15 +63,27 @@ extension Transcript.Header {
             guard let ms = value.int64Value, ms >= 0 else { throw TranscriptError(line: line, reason: "\"clock\" must be milliseconds") }
             clock = UInt64(ms)
         }
-        self.init(client: client, collections: collections, clock: clock, title: json["title"]?.stringValue ?? "")
+        var transport: TransportKind?
+        if let value = json["transport"] {
+            guard let name = value.stringValue, let kind = TransportKind(rawValue: name) else {
+                let names = TransportKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw TranscriptError(line: line, reason: "\"transport\" must be one of \(names)")
+            }
+            transport = kind
+        }
+        self.init(
+            client: client, collections: collections, clock: clock, title: json["title"]?.stringValue ?? "",
+            transport: transport)
     }
 
     var json: JSON {
-        [
+        var object: JSONObject = [
             "kind": "session", "version": 1, "client": .string(client),
             "collections": .array(collections.map { .string($0) }), "clock": .int(Int64(clock)),
             "title": .string(title),
         ]
+        if let transport { object["transport"] = .string(transport.rawValue) }
+        return .object(object)
     }
 }
 

@@ -15,12 +15,19 @@ public struct Transcript: Sendable, Equatable {
         public var clock: UInt64
         /// One-line summary.
         public var title: String
+        /// The transport the session was recorded on (`nil` for hand-written transcripts). A replay
+        /// answers `ping` as that transport's client did: not at all on SSE and long polling.
+        public var transport: TransportKind?
 
-        public init(client: String, collections: [String], clock: UInt64 = 1_732_645_000_000, title: String = "") {
+        public init(
+            client: String, collections: [String], clock: UInt64 = 1_732_645_000_000, title: String = "",
+            transport: TransportKind? = nil
+        ) {
             self.client = client
             self.collections = collections
             self.clock = clock
             self.title = title
+            self.transport = transport
         }
     }
 

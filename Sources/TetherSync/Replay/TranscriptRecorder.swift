@@ -10,6 +10,7 @@ public import Foundation
 public final class TranscriptRecorder: Transport {
     public let base: any Transport
     public var kind: TransportKind { base.kind }
+    public var answersPings: Bool { base.answersPings }
 
     private let clock: any SyncClock
     private let title: String
@@ -49,7 +50,8 @@ public final class TranscriptRecorder: Transport {
             client: handshake.clientID,
             collections: handshake.subscriptions.map(\.collection),
             clock: clock.now(),
-            title: title
+            title: title,
+            transport: base.kind
         )
         last.withLock { state in
             if !state.headerWritten { emitLine(header.json) }

@@ -25,6 +25,11 @@ public final class FallbackTransport: Transport {
         transports.isEmpty ? .webSocket : transports[preferredIndex].kind
     }
 
+    /// As the rung in use (the one that connected last).
+    public var answersPings: Bool {
+        transports.isEmpty ? true : transports[preferredIndex].answersPings
+    }
+
     /// The index in ``transports`` of the rung tried first on the next connect.
     public var preferredIndex: Int { preferred.withLock { $0 } }
 

@@ -93,4 +93,35 @@ import TetherSync
         #expect(Self.resyncs(result.events).count == 1)
         #expect(result.state == ["todos": ["t1": ["id": "t1"]]])
     }
+
+    /// PROTOCOL.md 2.10: only a WebSocket client answers the server's `ping`; on SSE and long polling
+    /// the open stream or the next poll shows it alive, and a `pong` would be one more HTTP request per
+    /// heartbeat. A replayed transcript answers as the client of its recorded transport did: an
+    /// unexpected `pong`, or a missing one, is a replay mismatch.
+    @Test(arguments: [TransportKind.webSocket, .serverSentEvents, .longPolling])
+    func pingsAreAnsweredOnlyWhereTheTransportNeedsIt(transport: TransportKind) async throws {
+        var b = B()
+        b.transcript.header.transport = transport
+        b.start(state: ["t1": ["id": "t1"]])
+        b.inn(Self.heartbeat(7, ["todos": Self.cursor(0)]))
+        if transport == .webSocket { b.out(["type": "pong", "id": 7]) }
+        b.inn(B.patch(1, Self.add("t2")))
+        let result = await (try ReplaySession(transcript: b.transcript)).run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        #expect(result.state == ["todos": ["t1": ["id": "t1"], "t2": ["id": "t2"]]])
+    }
+
+    @Test func theRecordedTransportSurvivesTheTranscriptFormat() throws {
+        var b = B()
+        b.transcript.header.transport = .longPolling
+        b.start(state: [:])
+        let text = b.transcript.jsonl()
+        let decoded = try Transcript(jsonl: text)
+        #expect(decoded.header.transport == .longPolling)
+        #expect(decoded == b.transcript)
+        // Hand-written transcripts name no transport and answer pings (like WebSocket).
+        #expect(try Transcript(jsonl: B().transcript.jsonl()).header.transport == nil)
+        let bad = Array(#"{"kind":"session","version":1,"client":"a","collections":["todos"],"transport":"carrier-pigeon"}"#.utf8)
+        #expect(throws: TranscriptError.self) { try Transcript(jsonl: bad) }
+    }
 }
