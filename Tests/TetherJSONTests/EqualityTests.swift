@@ -1,5 +1,5 @@
 import Testing
-import TetherJSON
+@testable import TetherJSON
 import TetherTestSupport
 
 /// `==` reads members in place and short-cuts on identical bytes; these tests hold it to a
@@ -129,5 +129,28 @@ struct EqualityTests {
         #expect(JSON.double(.nan) == JSON.double(.nan))
         #expect(JSON.array([.double(.nan)]) == JSON.array([.double(-.nan)]))
         #expect(JSON.int(0) == JSON.double(-0.0))
+    }
+
+    /// The property tests above exercise the in-place path only if the layout probe accepted this
+    /// platform; on this toolchain it must.
+    @Test func theStorageLayoutProbeHoldsHere() {
+        #expect(StorageLayout.isVerified)
+    }
+
+    @Test func nestedContainersSharingOrNotSharingStorage() {
+        let inner: JSON = ["deep": [1, 2, ["x": "y"]], "n": 1]
+        let shared: JSON = ["a": inner, "b": [inner, inner]]
+        var rng = SplitMix64(seed: 3)
+        #expect(shared == shared)
+        #expect(shared == Self.rebuilt(shared, &rng))
+        var changed = Self.rebuilt(shared, &rng)
+        if case .object(var o) = changed {
+            o["b"] = [inner, ["deep": [1, 2, ["x": "z"]], "n": 1]]
+            changed = .object(o)
+        }
+        #expect(shared != changed)
+        #expect(JSON.array([]) == JSON.array([]))
+        #expect(JSON.object([:]) == JSON.object([:]))
+        #expect(JSON.array([[]]) != JSON.array([[1]]))
     }
 }

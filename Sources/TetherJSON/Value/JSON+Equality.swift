@@ -64,10 +64,33 @@ extension JSON {
             if case .number = b.pointee, sameBytes(left, right, count: MemoryLayout<JSONNumber>.size) { return true }
         case .string:
             if case .string = b.pointee, sameBytes(left, right, count: MemoryLayout<String>.size) { return true }
-        case .array, .object:
-            break
+        case .array:
+            guard StorageLayout.inPlace else { break }
+            guard case .array = b.pointee else { return false }
+            return elementsEqual(arrayStorage(at: left), arrayStorage(at: right))
+        case .object:
+            guard StorageLayout.inPlace else { break }
+            guard case .object = b.pointee else { return false }
+            return JSONObject.equal(atPayload: left, right)
         }
         return a.pointee == b.pointee
+    }
+
+    /// The storage object of the `[JSON]` stored at `pointer` (see ``StorageLayout``).
+    @inline(__always)
+    static func arrayStorage(at pointer: UnsafeRawPointer) -> UnsafeRawPointer {
+        pointer.load(as: UnsafeRawPointer.self)
+    }
+
+    /// Element-wise equality of two `[JSON]` storages read in place.
+    static func elementsEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer) -> Bool {
+        let count = a.load(fromByteOffset: StorageLayout.countOffset, as: Int.self)
+        guard count == b.load(fromByteOffset: StorageLayout.countOffset, as: Int.self) else { return false }
+        if a == b { return true }
+        let left = (a + StorageLayout.jsonElementsOffset).assumingMemoryBound(to: JSON.self)
+        let right = (b + StorageLayout.jsonElementsOffset).assumingMemoryBound(to: JSON.self)
+        for i in 0..<count where !equal(left + i, right + i) { return false }
+        return true
     }
 
     /// Whether `count` bytes at `a` and `b` are identical. For two strings or two numbers that
@@ -101,24 +124,67 @@ extension JSONObject {
         return lhs.slots.withUnsafeBufferPointer { left in
             rhs.slots.withUnsafeBufferPointer { right in
                 guard let l = left.baseAddress, let r = right.baseAddress, l != r else { return true }
-                // A present `Entry?` holds its `Entry` at offset 0 (`nil` is a spare bit pattern
-                // of the key), so members are read in place through raw pointers.
-                let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
-                let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!
-                for i in 0..<left.count {
-                    let member = UnsafeRawPointer(l + i)
-                    var other = UnsafeRawPointer(r + i)
-                    if !JSON.sameBytes(member + keyOffset, other + keyOffset, count: MemoryLayout<String>.size) {
-                        guard let j = rhs.slot(of: left[i].unsafelyUnwrapped.key) else { return false }
-                        other = UnsafeRawPointer(r + j)
-                    }
-                    let a = (member + valueOffset).assumingMemoryBound(to: JSON.self)
-                    let b = (other + valueOffset).assumingMemoryBound(to: JSON.self)
-                    if !JSON.equal(a, b) { return false }
-                }
-                return true
+                return membersEqual(l, r, count: left.count)
             }
         }
+    }
+
+    /// ``==(_:_:)`` for the payloads of two `.object` values, read in place (see ``StorageLayout``).
+    static func equal(atPayload lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer) -> Bool {
+        let slotsOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!
+        let indexOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!
+        let countOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.liveCount)!
+        guard lhs.load(fromByteOffset: countOffset, as: Int.self) == rhs.load(fromByteOffset: countOffset, as: Int.self)
+        else { return false }
+        guard lhs.load(fromByteOffset: indexOffset, as: UInt.self) == 0,
+              rhs.load(fromByteOffset: indexOffset, as: UInt.self) == 0
+        else {
+            return lhs.assumingMemoryBound(to: JSONObject.self).pointee
+                == rhs.assumingMemoryBound(to: JSONObject.self).pointee
+        }
+        let left = lhs.load(fromByteOffset: slotsOffset, as: UnsafeRawPointer.self)
+        let right = rhs.load(fromByteOffset: slotsOffset, as: UnsafeRawPointer.self)
+        if left == right { return true }
+        let count = left.load(fromByteOffset: StorageLayout.countOffset, as: Int.self)
+        guard count == right.load(fromByteOffset: StorageLayout.countOffset, as: Int.self) else { return false }
+        return membersEqual(
+            (left + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry?.self),
+            (right + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry?.self), count: count)
+    }
+
+    /// Member-wise equality of two hole-free slot runs of `count` members each. A present
+    /// `Entry?` holds its `Entry` at offset 0 (`nil` is a spare bit pattern of the key), so members
+    /// are read in place through raw pointers.
+    static func membersEqual(_ l: UnsafePointer<Entry?>, _ r: UnsafePointer<Entry?>, count: Int) -> Bool {
+        let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+        let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!
+        for i in 0..<count {
+            let member = UnsafeRawPointer(l + i)
+            var other = UnsafeRawPointer(r + i)
+            if !JSON.sameBytes(member + keyOffset, other + keyOffset, count: MemoryLayout<String>.size) {
+                guard let j = linearSlot(of: l[i].unsafelyUnwrapped.key, in: r, count: count) else { return false }
+                other = UnsafeRawPointer(r + j)
+            }
+            let a = (member + valueOffset).assumingMemoryBound(to: JSON.self)
+            let b = (other + valueOffset).assumingMemoryBound(to: JSON.self)
+            if !JSON.equal(a, b) { return false }
+        }
+        return true
+    }
+
+    /// The slot of `key` among `count` hole-free slots: bit-identical keys first, then `==`.
+    static func linearSlot(of key: String, in slots: UnsafePointer<Entry?>, count: Int) -> Int? {
+        let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+        let found = withUnsafeBytes(of: key) { wanted -> Int? in
+            for i in 0..<count
+            where JSON.sameBytes(UnsafeRawPointer(slots + i) + keyOffset, wanted.baseAddress!, count: MemoryLayout<String>.size) {
+                return i
+            }
+            return nil
+        }
+        if let found { return found }
+        for i in 0..<count where slots[i].unsafelyUnwrapped.key == key { return i }
+        return nil
     }
 
     /// ``==(_:_:)`` for large objects, whose slots may hold holes left by removals.
