@@ -1,20 +1,10 @@
 import Testing
 @testable import TetherModel
+import TetherTestSupport
 
 /// ``MemberList`` against a plain array under random removals (in any order), reads, inserts,
 /// closes and reorders.
 @Suite struct MemberListTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func same(_ list: inout MemberList, _ reference: [SyncModel]) -> Bool {
         guard list.count == reference.count else { return false }
         for i in reference.indices where list[i] !== reference[i] { return false }
@@ -23,7 +13,7 @@ import Testing
 
     @Test("random operations agree with an array", arguments: [1, 2, 3, 4, 5] as [UInt64])
     func matchesArray(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let pool = (0..<80).map { _ in SyncModel() }
         var reference = Array(pool.prefix(40))
         var list = MemberList()

@@ -1,23 +1,13 @@
 import Testing
 @testable import TetherModel
+import TetherTestSupport
 
 /// ``ModelIndex`` and ``IdentitySet`` against the standard library's `Dictionary` and `Set` under
 /// random operations (seeded, so a failure names a reproducible case).
 @Suite struct ModelIndexTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Keys of every shape the hash treats differently: empty, 1-3, 4-7, 8-15 and longer ASCII,
     /// heap-allocated strings equal to inline ones, and canonically equal non-ASCII spellings.
-    static func key(_ n: Int, using rng: inout SplitMix) -> String {
+    static func key(_ n: Int, using rng: inout SplitMix64) -> String {
         switch Int.random(in: 0..<8, using: &rng) {
         case 0: return n % 50 == 0 ? "" : "m\(n % 97)"
         case 1: return "model-\(n)"
@@ -37,7 +27,7 @@ import Testing
 
     @Test("ModelIndex: random insert/replace/remove/lookup agree with a Dictionary", arguments: [1, 2, 3, 4] as [UInt64])
     func indexMatchesDictionary(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let index = ModelIndex()
         var reference: [String: SyncModel] = [:]
         let pool = (0..<40).map { SyncModel(["n": .number(.int(Int64($0)))]) }
@@ -94,7 +84,7 @@ import Testing
 
     @Test("IdentitySet: random inserts and lookups agree with a Set of ObjectIdentifier", arguments: [1, 2, 3] as [UInt64])
     func identitySetMatchesSet(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let pool = (0..<500).map { _ in SyncModel() }
         var set = IdentitySet(capacity: Int.random(in: 0..<20, using: &rng))
         var reference = Set<ObjectIdentifier>()
@@ -112,7 +102,7 @@ import Testing
 
     @Test("IdentitySet.markVisited: true once per member, false for repeats and non-members", arguments: [1, 2] as [UInt64])
     func markVisited(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let pool = (0..<300).map { _ in SyncModel() }
         var set = IdentitySet(capacity: 50)
         var members = Set<ObjectIdentifier>()

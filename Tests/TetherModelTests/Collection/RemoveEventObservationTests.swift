@@ -1,22 +1,11 @@
 import Testing
 import TetherModel
+import TetherTestSupport
 
 /// What a `remove` handler observes while `set`/`remove` splice models out: Backbone removes
 /// each model, then fires its `remove` with the index it had, so the handler sees the list
 /// without it (and without the models removed before it), whatever the collection does inside.
 @Suite struct RemoveEventObservationTests {
-    /// A deterministic generator, so a failure names a reproducible seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// What one `remove` handler saw.
     struct Seen: Equatable {
         var id: Int
@@ -83,7 +72,7 @@ import TetherModel
 
     @Test("property: random sets, every remove handler sees the reference list", arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
     func randomSets(seed: UInt64) throws {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         var nextId = 1
         func fresh() -> Int {
             defer { nextId += 1 }
