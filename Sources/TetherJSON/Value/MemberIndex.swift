@@ -104,17 +104,7 @@ struct MemberIndex: Sendable {
 
     /// The slow path of ``hash(_:)``: keys with non-ASCII bytes (or without contiguous UTF-8).
     static func hashUnicode(_ key: String) -> UInt32 {
-        var image: [UInt8] = []
-        image.reserveCapacity(key.utf8.count)
-        for scalar in key.unicodeScalars {
-            switch scalar.value {
-            case 0..<0x80: image.append(UInt8(truncatingIfNeeded: scalar.value))
-            case 0x212A: image.append(UInt8(ascii: "K"))
-            case 0x037E: image.append(UInt8(ascii: ";"))
-            case 0x1FEF: image.append(UInt8(ascii: "`"))
-            default: return UInt32(truncatingIfNeeded: key.hashValue)
-            }
-        }
+        guard let image = CanonicalASCII.image(of: key) else { return UInt32(truncatingIfNeeded: key.hashValue) }
         return image.withUnsafeBytes { hashASCII($0) }.unsafelyUnwrapped
     }
 

@@ -205,16 +205,7 @@ final class ModelIndex {
 
     @inline(never)
     static func hashUnicode(_ key: String, seed: UInt64) -> UInt64 {
-        var image: [UInt8] = []
-        for scalar in key.unicodeScalars {
-            switch scalar.value {
-            case 0..<0x80: image.append(UInt8(truncatingIfNeeded: scalar.value))
-            case 0x212A: image.append(UInt8(ascii: "K"))
-            case 0x037E: image.append(UInt8(ascii: ";"))
-            case 0x1FEF: image.append(UInt8(ascii: "`"))
-            default: return mix(seed ^ UInt64(UInt(bitPattern: key.hashValue)))
-            }
-        }
+        guard let image = CanonicalASCII.image(of: key) else { return mix(seed ^ UInt64(UInt(bitPattern: key.hashValue))) }
         return image.withUnsafeBytes { hashASCII($0, seed: seed) } ?? 0
     }
 
