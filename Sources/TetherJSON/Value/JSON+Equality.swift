@@ -172,21 +172,6 @@ extension JSONObject {
         return true
     }
 
-    /// The slot of `key` among `count` hole-free slots: bit-identical keys first, then `==`.
-    static func linearSlot(of key: String, in slots: UnsafePointer<Entry?>, count: Int) -> Int? {
-        let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
-        let found = withUnsafeBytes(of: key) { wanted -> Int? in
-            for i in 0..<count
-            where JSON.sameBytes(UnsafeRawPointer(slots + i) + keyOffset, wanted.baseAddress!, count: MemoryLayout<String>.size) {
-                return i
-            }
-            return nil
-        }
-        if let found { return found }
-        for i in 0..<count where slots[i].unsafelyUnwrapped.key == key { return i }
-        return nil
-    }
-
     /// ``==(_:_:)`` for large objects, whose slots may hold holes left by removals.
     static func equalWithHoles(_ lhs: JSONObject, _ rhs: JSONObject) -> Bool {
         for slot in lhs.slots {

@@ -147,23 +147,28 @@ public struct JSONObject: Sendable {
         if index != nil { return indexedSlot(of: key) }
         return slots.withUnsafeBufferPointer { buffer -> Int? in
             guard let base = buffer.baseAddress else { return nil }
-            // Without an index there are no holes, and a present `Entry?` holds its `Entry` at
-            // offset 0, so keys are read in place.
-            let found = withUnsafeBytes(of: key) { wanted -> Int? in
-                let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
-                for i in 0..<buffer.count
-                where JSON.sameBytes(
-                    UnsafeRawPointer(base + i) + keyOffset, wanted.baseAddress.unsafelyUnwrapped,
-                    count: MemoryLayout<String>.size)
-                {
-                    return i
-                }
-                return nil
+            return Self.linearSlot(of: key, in: base, count: buffer.count)
+        }
+    }
+
+    /// The slot of `key` among `count` hole-free slots: bit-identical keys first, then `==`.
+    /// Without holes a present `Entry?` holds its `Entry` at offset 0, so keys are read in place.
+    @usableFromInline
+    static func linearSlot(of key: String, in slots: UnsafePointer<Entry?>, count: Int) -> Int? {
+        let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+        let found = withUnsafeBytes(of: key) { wanted -> Int? in
+            for i in 0..<count
+            where JSON.sameBytes(
+                UnsafeRawPointer(slots + i) + keyOffset, wanted.baseAddress.unsafelyUnwrapped,
+                count: MemoryLayout<String>.size)
+            {
+                return i
             }
-            if let found { return found }
-            for i in 0..<buffer.count where buffer[i].unsafelyUnwrapped.key == key { return i }
             return nil
         }
+        if let found { return found }
+        for i in 0..<count where slots[i].unsafelyUnwrapped.key == key { return i }
+        return nil
     }
 
     /// ``slot(of:)`` through the index (canonical equality, like the linear scan).
