@@ -65,11 +65,11 @@ extension JSON {
         case .string:
             if case .string = b.pointee, sameBytes(left, right, count: MemoryLayout<String>.size) { return true }
         case .array:
-            guard StorageLayout.inPlace else { break }
+            guard StorageLayout.isVerified else { break }
             guard case .array = b.pointee else { return false }
             return elementsEqual(arrayStorage(at: left), arrayStorage(at: right))
         case .object:
-            guard StorageLayout.inPlace else { break }
+            guard StorageLayout.isVerified else { break }
             guard case .object = b.pointee else { return false }
             return JSONObject.equal(atPayload: left, right)
         }

@@ -17,7 +17,8 @@ enum StorageLayout {
     @usableFromInline static let jsonElementsOffset = 32
     @usableFromInline static let entryElementsOffset = 32
 
-    /// Whether every offset above (and `nil` as an all-zero index word) held on probe values.
+    /// Whether every offset above (and `nil` as an all-zero index word) held on probe values; only
+    /// then does equality read nested containers in place (otherwise it copies them, as before).
     @usableFromInline static let isVerified: Bool = probe()
 
     static func probe() -> Bool {
@@ -56,9 +57,4 @@ enum StorageLayout {
         }
         return arrayOK && objectOK
     }
-
-    /// Whether equality may read nested containers in place. When the probe fails, equality takes
-    /// the copying path it used before this layout knowledge existed.
-    @inline(__always)
-    static var inPlace: Bool { isVerified }
 }
