@@ -65,6 +65,42 @@ struct EqualityTests {
         #expect(equalPairs > 1_000)
     }
 
+    /// `scalarEquality` (the inlined first check of a model `set`) decides only from bits; whenever
+    /// it answers, the answer must be the reference's, and it must answer for integer pairs.
+    @Test func scalarEqualityAgreesWithTheReferenceWhenItAnswers() {
+        var rng = SplitMix64(seed: 2611)
+        let pool: [JSON] = [
+            .null, .bool(true), .bool(false), .int(0), .int(1), .int(-1), .int(Int64.max), .int(Int64.min),
+            .double(0), .double(-0.0), .double(1), .double(1.5), .double(.nan), .double(0x1p63),
+            .string(""), .string("1"), .array([]), .array([.int(1)]), .object([:]), .object(["a": .int(1)]),
+        ]
+        var answered = 0
+        for _ in 0..<5_000 {
+            var stored = pool[Int(rng.next() % UInt64(pool.count))]
+            let value = Bool.random(using: &rng) ? stored : pool[Int(rng.next() % UInt64(pool.count))]
+            let expected = Self.reference(stored, value)
+            let answer = withUnsafeMutablePointer(to: &stored) { JSON.scalarEquality($0, value) }
+            if let answer {
+                answered += 1
+                #expect(answer == expected, "\(stored.serialized()) vs \(value.serialized())")
+            }
+            if case .number(.int) = stored, case .number(.int) = value { #expect(answer != nil) }
+            if case .bool = value { #expect(answer != nil) }
+        }
+        #expect(answered > 1_000)
+    }
+
+    /// The layout `scalarEquality` reads: payload bytes first, then one case byte.
+    @Test func aNumberIsItsPayloadThenItsCaseByte() {
+        #expect(MemoryLayout<JSONNumber>.size == 9)
+        let seven = withUnsafeBytes(of: JSONNumber.int(7)) { Array($0) }
+        let half = withUnsafeBytes(of: JSONNumber.double(0.5)) { Array($0) }
+        #expect(Array(seven[0..<8]) == withUnsafeBytes(of: Int64(7)) { Array($0) })
+        #expect(Array(half[0..<8]) == withUnsafeBytes(of: 0.5) { Array($0) })
+        #expect(seven[8] != half[8])
+        #expect(seven[8] == withUnsafeBytes(of: JSONNumber.int(-1)) { $0[8] })
+    }
+
     @Test func oneDifferentMemberAnywhereMakesObjectsUnequal() {
         let long = String(repeating: "long string ", count: 4)
         let base: JSONObject = [

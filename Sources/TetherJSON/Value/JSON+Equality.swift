@@ -93,6 +93,35 @@ extension JSON {
         return true
     }
 
+    /// Equality of `value` with the value at `stored` when both are null, booleans or integers
+    /// (decided on their bits: the inlined first check of a hot `set`); `nil` otherwise (use `==`).
+    @inlinable @inline(__always)
+    package static func scalarEquality(_ stored: UnsafePointer<JSON>, _ value: borrowing JSON) -> Bool? {
+        switch value {
+        case .number(let b):
+            guard case .number = stored.pointee else { return false }
+            guard case .int = b else { return nil }
+            // A `JSONNumber` is its 8 payload bytes then its case byte (Swift's multi-payload enum
+            // layout when the payloads have no spare bits; `EqualityTests` checks it): the same case
+            // byte means `stored` holds an integer too, and two integers are equal when their bits are.
+            return withUnsafeBytes(of: b) { right -> Bool? in
+                let left = UnsafeRawPointer(stored)
+                guard left.load(fromByteOffset: 8, as: UInt8.self) == right.load(fromByteOffset: 8, as: UInt8.self) else {
+                    return nil
+                }
+                return left.loadUnaligned(as: UInt64.self) == right.loadUnaligned(as: UInt64.self)
+            }
+        case .bool(let b):
+            guard case .bool(let a) = stored.pointee else { return false }
+            return a == b
+        case .null:
+            if case .null = stored.pointee { return true }
+            return false
+        default:
+            return nil
+        }
+    }
+
     /// Whether `count` bytes at `a` and `b` are identical. For two strings or two numbers that
     /// means equal values (a NaN equals itself here, as in Backbone's `_.isEqual`).
     @inlinable @inline(__always)

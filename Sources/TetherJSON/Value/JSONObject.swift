@@ -191,7 +191,7 @@ public struct JSONObject: Sendable {
 
     /// `true` when two strings are the same value bit for bit (a sufficient condition for `==`).
     @inlinable @inline(__always)
-    static func identical(_ a: String, _ b: String) -> Bool {
+    package static func identical(_ a: String, _ b: String) -> Bool {
         withUnsafeBytes(of: a) { left in
             withUnsafeBytes(of: b) { right in
                 var offset = 0
@@ -266,6 +266,35 @@ public struct JSONObject: Sendable {
     public mutating func withValue<R>(forKey key: String, _ body: (inout JSON) throws -> R) rethrows -> R? {
         guard let i = slot(of: key) else { return nil }
         return try body(&slots[i]!.value)
+    }
+
+    /// Runs `body` on the stored value of the member whose key is bit for bit `key`, in place;
+    /// `nil` when there is none or the object keeps an index (use ``withValue(forKey:_:)`` then).
+    ///
+    /// This is the hit case of every lookup in a model's attributes (short ASCII keys are stored
+    /// inline, so equal keys have equal bits), inlined so a hot `set` calls no search routine.
+    /// `body` must not touch the object itself.
+    @inlinable @inline(__always)
+    package mutating func withIdenticalValue<R>(forKey key: String, _ body: (UnsafeMutablePointer<JSON>) -> R) -> R? {
+        guard index == nil else { return nil }
+        return slots.withUnsafeMutableBufferPointer { buffer -> R? in
+            guard let base = buffer.baseAddress else { return nil }
+            // Without an index there are no holes, and a present `Entry?` holds its `Entry` at offset 0.
+            let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+            let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!
+            let found = withUnsafeBytes(of: key) { wanted -> Int? in
+                for i in 0..<buffer.count
+                where JSON.sameBytes(
+                    UnsafeRawPointer(base + i) + keyOffset, wanted.baseAddress.unsafelyUnwrapped,
+                    count: MemoryLayout<String>.size)
+                {
+                    return i
+                }
+                return nil
+            }
+            guard let found else { return nil }
+            return body((UnsafeMutableRawPointer(base + found) + valueOffset).assumingMemoryBound(to: JSON.self))
+        }
     }
 
     /// ``withValue(forKey:_:)`` that looks at position `hint` first: objects of one shape (a model's

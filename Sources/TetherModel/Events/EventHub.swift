@@ -137,10 +137,19 @@ public final class EventHub {
         run(targets.own, targets.all, .change(model, options))
     }
 
-    /// Runs the handlers of `targets` with `event`.
+    /// Runs the handlers of `targets` with `event`. The usual case, one list and no `all`
+    /// handlers, is inlined into the caller; the general case is one call.
     @inline(__always)
     func run(_ targets: Targets, _ event: Event) {
-        run(targets.own, targets.all, event)
+        if targets.all == nil, let own = targets.own {
+            own._withUnsafeGuaranteedRef { list in
+                let snapshot = list.begin()
+                list.run(snapshot, event) { handler in removeFired(handler, from: list) }
+                list.end()
+            }
+        } else {
+            run(targets.own, targets.all, event)
+        }
     }
 
     /// Forgets the cached `change:<key>` list after the attribute table changed.
@@ -288,7 +297,7 @@ public final class EventHub {
 
     /// Runs `own`'s handlers, then `all`'s as they were before any handler ran (Backbone copies
     /// `allEvents` first).
-    @inline(__always)
+    @inline(never)
     func run(_ own: Unmanaged<HandlerList>?, _ all: Unmanaged<HandlerList>?, _ event: Event) {
         let allSnapshot = all?._withUnsafeGuaranteedRef { $0.begin() }
         if let own {

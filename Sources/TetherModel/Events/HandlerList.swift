@@ -94,14 +94,14 @@ final class HandlerList {
     /// the list leave this snapshot's storage alive and untouched.
     @inline(__always)
     func begin() -> Snapshot {
-        depth += 1
+        depth &+= 1
         return Snapshot(base: storage, count: count)
     }
 
     /// Ends a dispatch started by ``begin()``.
     @inline(__always)
     func end() {
-        depth -= 1
+        depth &-= 1
         if depth == 0 && !retired.isEmpty { releaseRetired() }
     }
 

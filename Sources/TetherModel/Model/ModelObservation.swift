@@ -3,12 +3,13 @@ public import Observation
 /// Observation support for ``SyncModel`` (SwiftUI re-renders when a read attribute changes).
 
 final class ModelObservation {
-    let registrar = ObservationRegistrar()
     /// Whether the attributes were read through an observed accessor since the last notification.
     ///
     /// Observation trackers are one-shot and install themselves by reading, so when nothing was
     /// read since the last `willSet`/`didSet`, nobody can be tracking and the notification is skipped.
+    /// (Declared first: its offset is then a constant, not read from the resilient registrar's layout.)
     @exclusivity(unchecked) var accessed = false
+    let registrar = ObservationRegistrar()
     init() {}
 }
 

@@ -135,10 +135,10 @@ extension SyncModel {
         while true {
             if pending != nil {
                 let options = pending.take().unsafelyUnwrapped
-                if let targets = eventHub.changeTargets() { eventHub.deliverChange(targets, model: self, options: options) }
+                if let targets = eventHub.changeTargets() { eventHub.run(targets, .change(self, options)) }
             } else if pendingIsOwn {
                 pendingIsOwn = false
-                if let targets = eventHub.changeTargets() { eventHub.deliverChange(targets, model: self, options: own) }
+                if let targets = eventHub.changeTargets() { eventHub.run(targets, .change(self, own)) }
             } else {
                 return
             }
@@ -150,6 +150,7 @@ extension SyncModel {
     /// `hint` is where `key` probably is (the position of the member in a same-shaped input).
     @inline(__always)
     final func write(_ key: String, _ value: JSON, hint: Int = -1) -> Bool {
+        if hint < 0, let outcome = writeInPlace(key, value) { return outcome }
         let outcome: Bool? = storage.withValue(forKey: key, hint: hint) { slot in
             if slot == value { return false }
             var old = value
@@ -163,6 +164,19 @@ extension SyncModel {
         return true
     }
 
+    /// ``write(_:_:hint:)`` for a key stored with identical bits (the usual case), found by an
+    /// inlined scan; `nil` when the general lookup is needed.
+    @inline(__always)
+    final func writeInPlace(_ key: String, _ value: JSON) -> Bool? {
+        storage.withIdenticalValue(forKey: key) { slot in
+            if JSON.scalarEquality(slot, value) ?? (slot.pointee == value) { return false }
+            var old = value
+            swap(&old, &slot.pointee)
+            track(key, old: consume old, new: value)
+            return true
+        }
+    }
+
     /// Removes `key`; returns whether it was present (removing an absent key changes nothing).
     final func remove(_ key: String) -> Bool {
         guard let old = storage.removeValue(forKey: key) else { return false }
@@ -174,8 +188,15 @@ extension SyncModel {
     @inline(__always)
     final func track(_ key: String, old: consuming JSON?, new: JSON?) {
         if liveRecords == 0 {
-            // First change of this outermost set (the hot case): no lookup needed.
-            appendRecord(ChangeRecord(key: key, previous: consume old, isChanged: true))
+            // First change of this outermost set (the hot case): no lookup needed. When the last
+            // set changed the same key, its spare record keeps the key (no string retain/release).
+            if !records.isEmpty && JSONObject.identical(records[0].key, key) {
+                records[0].previous = consume old
+                records[0].isChanged = true
+                liveRecords = 1
+            } else {
+                appendRecord(ChangeRecord(key: key, previous: consume old, isChanged: true))
+            }
             return
         }
         var i = liveRecords - 1
@@ -257,7 +278,43 @@ extension SyncModel {
 extension SyncModel {
     /// `set` of one attribute: the same algorithm as ``applySet(_:options:)`` without the key loop,
     /// so the hot path keeps no list of changed keys.
+    ///
+    /// The common call (outermost, not `unset`, no validation) runs a path with nothing else in it:
+    /// the write, then one out-of-line call for all the events.
     final func applySingle(_ key: String, _ value: JSON, options: SetOptions) -> Bool {
+        if options.validate || options.unset || isChanging { return applySingleInGeneral(key, value, options: options) }
+        isChanging = true
+        resetRecords()
+        let changed = write(key, value)
+        if changed { observationDidChange() }
+        let isId = isIdAttribute(key)
+        if isId && (changed || idIsAssigned) { refreshId(options) }
+        if !options.silent { announce(key, value, options: options, changed: changed, reread: isId) }
+        clearPending()
+        isChanging = false
+        return true
+    }
+
+    /// The events of an outermost `set` of one attribute: `change:<key>` if it changed, then the
+    /// `change` loop. Unless `changeId` handlers ran (`reread`), the stored value is the one just
+    /// written, and it goes into the event borrowed (no copy).
+    @inline(never)
+    final func announce(_ key: String, _ value: JSON, options: SetOptions, changed: Bool, reread: Bool) {
+        if changed {
+            markPending(options, outermost: true)
+            if let targets = eventHub.attributeTargets(key) {
+                if reread {
+                    eventHub.run(targets, .changeAttribute(self, key: key, value: storage[key], options))
+                } else {
+                    eventHub.run(targets, .changeAttribute(self, key: key, value: value, options))
+                }
+            }
+        }
+        fireChangeLoop(options)
+    }
+
+    /// ``applySingle(_:_:options:)`` for nested, `unset` and validated calls.
+    final func applySingleInGeneral(_ key: String, _ value: JSON, options: SetOptions) -> Bool {
         if options.validate && !passesValidation(CollectionOfOne((key: key, value: value)), options: options) {
             return false
         }
@@ -271,16 +328,9 @@ extension SyncModel {
         if !options.silent && changed {
             markPending(options, outermost: !wasChanging)
             if let targets = eventHub.attributeTargets(key) {
-                // Unless `changeId` handlers ran, the stored value is the one just written, and it
-                // is passed on as borrowed (no copy of it for the event).
-                if isId || options.unset {
-                    eventHub.deliverAttributeChange(targets, model: self, key: key, value: storage[key], options: options)
-                } else {
-                    eventHub.deliverAttributeChange(targets, model: self, key: key, written: value, options: options)
-                }
+                eventHub.deliverAttributeChange(targets, model: self, key: key, value: storage[key], options: options)
             }
         }
-        // The same ending as `finishSet`, written out: a shared helper measured +7 instructions per set.
         if wasChanging { return true }
         if !options.silent { fireChangeLoop(options) }
         clearPending()

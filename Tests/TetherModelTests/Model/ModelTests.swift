@@ -665,4 +665,34 @@ final class ParsingModel: SyncModel {
         model.set("id", 1)
         #expect(previous.count == 2, "an unchanged id attribute with no assignment fires nothing")
     }
+
+    /// The single-attribute `set` path finds keys stored with identical bits in place and reuses the
+    /// last change record when it names the same key; keys whose bits differ (long keys in their own
+    /// buffers) and alternating keys must still find the stored member and report `previous` right.
+    @Test("repeated sets of one key, long keys and alternating keys keep previous and changed right")
+    func repeatedSetsKeepPreviousAndChanged() {
+        let longKey = String(repeating: "attribute-", count: 3)
+        let model = SyncModel([longKey: 0, "n": 0, "m": 0])
+        var log: [String] = []
+        model.on("all") { event in log.append(event.name) }
+        for step in 1...6 {
+            let key = step % 3 == 0 ? String(decoding: Array(longKey.utf8), as: UTF8.self) : (step.isMultiple(of: 2) ? "m" : "n")
+            let before = model.get(key)
+            model.set(key, .int(Int64(step)))
+            #expect(model.previous(key) == before, "step \(step)")
+            #expect(model.changedAttributes() == [key: .int(Int64(step))])
+            model.set(key, .int(Int64(step)))
+            #expect(model.changedAttributes() == nil, "an unchanged value changes nothing")
+            model.set(key, .int(Int64(step + 100)))
+            #expect(model.previous(key) == .int(Int64(step)), "the same key changed twice in a row, step \(step)")
+            model.set(key, .int(Int64(step)))
+            #expect(model.previous(key) == .int(Int64(step + 100)))
+        }
+        #expect(model.attributes.count == 3, "no key was added twice")
+        #expect(log.count == 36)
+        model.set("n", .double(5))
+        #expect(model.changedAttributes() == nil, "5.0 equals the stored integer 5")
+        model.set("n", .double(5.5))
+        #expect(model.previous("n") == .int(5))
+    }
 }
