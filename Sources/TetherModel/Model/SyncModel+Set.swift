@@ -102,10 +102,12 @@ extension SyncModel {
         return touchesId
     }
 
-    /// `key == idAttribute`, with a cheap length check first (unequal small strings take String's slow path).
+    /// `key == idAttribute` (Swift's canonical equivalence, as the attribute storage uses), with a
+    /// length check first when no string of another length can equal the id attribute.
     @inline(__always)
     final func isIdAttribute(_ key: String) -> Bool {
-        key.utf8.count == idAttribute.utf8.count && key == idAttribute
+        if idAttributeHasOneSpelling { return key.utf8.count == idAttribute.utf8.count && key == idAttribute }
+        return key == idAttribute
     }
 
     /// Backbone's `_pending = options`. The outermost call's own options are not copied: a flag

@@ -695,4 +695,23 @@ final class ParsingModel: SyncModel {
         model.set("n", .double(5.5))
         #expect(model.previous("n") == .int(5))
     }
+
+    /// Attribute names are Swift strings, equal under canonical equivalence: KELVIN SIGN (3 UTF-8
+    /// bytes) names the same attribute as "K" (1 byte), so it must refresh an id kept under "K".
+    @Test("an id attribute named by a canonically equal key of another length still refreshes the id")
+    func canonicallyEqualIdAttributeKey() {
+        final class KelvinModel: SyncModel {
+            override class var idAttribute: String { "K" }
+        }
+        let model = KelvinModel(["K": 1])
+        var changes = 0
+        model.on("changeId") { _ in changes += 1 }
+        model.set("\u{212A}", 5)
+        #expect(model.get("K") == 5)
+        #expect(model.attributes.count == 1)
+        #expect(model.id == 5)
+        model.set(["\u{212A}": 6])
+        #expect(model.id == 6)
+        #expect(changes == 2)
+    }
 }
