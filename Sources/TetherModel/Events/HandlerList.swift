@@ -115,14 +115,23 @@ final class HandlerList {
             // The snapshot's storage owns the handler: borrow it, so calling it retains nothing.
             Unmanaged.passUnretained(base[i])._withUnsafeGuaranteedRef { handler in
                 if handler.isOnce {
-                    if handler.fired { return }
-                    handler.fired = true
-                    removeFired(handler)
+                    Self.fireOnce(handler, event, removeFired: removeFired)
+                } else {
+                    handler.callback(event)
                 }
-                handler.callback(event)
             }
             i += 1
         }
+    }
+
+    /// Runs a once-handler unless it already fired, removing it first (kept out of the dispatch
+    /// loop, which stays small enough to be inlined where events are fired).
+    @inline(never)
+    static func fireOnce(_ handler: RegisteredHandler, _ event: Event, removeFired: (RegisteredHandler) -> Void) {
+        if handler.fired { return }
+        handler.fired = true
+        removeFired(handler)
+        handler.callback(event)
     }
 
     /// The storage a dispatch walks.
@@ -140,6 +149,7 @@ final class HandlerList {
         capacity = newCapacity
     }
 
+    @inline(never)
     private func releaseRetired() {
         let parked = retired
         retired = []
