@@ -172,10 +172,47 @@ extension SyncModel {
     final func writeInPlace(_ key: String, _ value: JSON) -> Bool? {
         storage.withIdenticalValue(forKey: key) { slot in
             if JSON.scalarEquality(slot, value) ?? (slot.pointee == value) { return false }
-            var old = value
-            swap(&old, &slot.pointee)
-            track(key, old: consume old, new: value)
+            if liveRecords == 0 && reuseRecord(for: key, takingFrom: slot) {
+                slot.initialize(to: value)
+            } else {
+                var old = value
+                swap(&old, &slot.pointee)
+                track(key, old: consume old, new: value)
+            }
             return true
+        }
+    }
+
+    /// The first change of an outermost `set` when the spare first record already names `key`
+    /// (the last `set` changed the same key): the replaced value moves from `slot` into the
+    /// record, leaving `slot` uninitialized for the caller. An old previous value that holds no
+    /// reference is written over without a destroy call. Returns `false` (nothing moved) otherwise.
+    @inline(__always)
+    final func reuseRecord(for key: String, takingFrom slot: UnsafeMutablePointer<JSON>) -> Bool {
+        if records.isEmpty { return false }
+        return records.withUnsafeMutableBufferPointer { buffer in
+            let record = buffer.baseAddress.unsafelyUnwrapped
+            guard JSONObject.identical(record.pointee.key, key) else { return false }
+            withUnsafeMutablePointer(to: &record.pointee.previous) { previous in
+                if Self.holdsNoReference(previous.pointee) {
+                    previous.initialize(to: slot.move())
+                } else {
+                    previous.pointee = slot.move()
+                }
+            }
+            record.pointee.isChanged = true
+            liveRecords = 1
+            return true
+        }
+    }
+
+    /// Whether `value` is absent, null, a boolean or a number: memory holding it can be written
+    /// over without releasing anything.
+    @inline(__always)
+    static func holdsNoReference(_ value: borrowing JSON?) -> Bool {
+        switch value {
+        case .none, .some(.null), .some(.bool), .some(.number): return true
+        default: return false
         }
     }
 
@@ -190,15 +227,8 @@ extension SyncModel {
     @inline(__always)
     final func track(_ key: String, old: consuming JSON?, new: JSON?) {
         if liveRecords == 0 {
-            // First change of this outermost set (the hot case): no lookup needed. When the last
-            // set changed the same key, its spare record keeps the key (no string retain/release).
-            if !records.isEmpty && JSONObject.identical(records[0].key, key) {
-                records[0].previous = consume old
-                records[0].isChanged = true
-                liveRecords = 1
-            } else {
-                appendRecord(ChangeRecord(key: key, previous: consume old, isChanged: true))
-            }
+            // First change of this outermost set: no lookup needed.
+            appendRecord(ChangeRecord(key: key, previous: consume old, isChanged: true))
             return
         }
         var i = liveRecords - 1

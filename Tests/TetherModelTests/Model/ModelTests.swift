@@ -690,6 +690,15 @@ final class ParsingModel: SyncModel {
         }
         #expect(model.attributes.count == 3, "no key was added twice")
         #expect(log.count == 36)
+        // Values that hold references (long strings, arrays) in the reused record and the slot.
+        let long = { (i: Int) in JSON.string(String(repeating: "value \(i) ", count: 4)) }
+        for i in 0..<6 {
+            let value: JSON = i.isMultiple(of: 2) ? long(i) : .array([long(i), .int(Int64(i))])
+            let before = model.get("m")
+            model.set("m", value)
+            #expect(model.previous("m") == before)
+            #expect(model.get("m") == value)
+        }
         model.set("n", .double(5))
         #expect(model.changedAttributes() == nil, "5.0 equals the stored integer 5")
         model.set("n", .double(5.5))
