@@ -106,7 +106,8 @@ extension SyncModel {
     /// length check first when no string of another length can equal the id attribute.
     @inline(__always)
     final func isIdAttribute(_ key: String) -> Bool {
-        if idAttributeHasOneSpelling { return key.utf8.count == idAttribute.utf8.count && key == idAttribute }
+        let fixed = idAttributeFixedLength
+        if fixed != 0 { return key.utf8.count == Int(fixed) && key == idAttribute }
         return key == idAttribute
     }
 

@@ -35,10 +35,10 @@ open class SyncModel: EventEmitter {
     /// Whether ``id`` was assigned directly since a `set` last read it, so it may differ from the
     /// id attribute. Otherwise a `set` whose id attribute did not change can skip re-reading it.
     @exclusivity(unchecked) final var idIsAssigned = false
-    /// Whether only strings of the id attribute's own UTF-8 length can equal it: true for ASCII
-    /// names without "K", ";" or "`" (the only ASCII characters with non-ASCII canonical
-    /// equivalents: KELVIN SIGN, GREEK QUESTION MARK, GREEK VARIA).
-    final let idAttributeHasOneSpelling: Bool
+    /// The UTF-8 length of the id attribute when only strings of that length can equal it (ASCII
+    /// names without "K", ";" or "`", the only ASCII characters with non-ASCII canonical
+    /// equivalents: KELVIN SIGN, GREEK QUESTION MARK, GREEK VARIA), up to 255; otherwise 0.
+    final let idAttributeFixedLength: UInt8
     /// The collection that owns the model: the first collection it was added to (held weakly).
     public final internal(set) weak var collection: SyncCollection?
     /// The error returned by the last validation that ran, `nil` if it passed.
@@ -83,7 +83,10 @@ open class SyncModel: EventEmitter {
     public required init(_ attributes: JSONObject = [:], options: SetOptions = SetOptions(), collection: SyncCollection? = nil) {
         cid = Self.cidPrefix + String(UniqueCounter.cids.next())
         idAttribute = Self.idAttribute
-        idAttributeHasOneSpelling = idAttribute.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`") }
+        let oneSpelling = idAttribute.utf8.allSatisfy {
+            $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`")
+        }
+        idAttributeFixedLength = oneSpelling ? UInt8(exactly: idAttribute.utf8.count) ?? 0 : 0
         storage = JSONObject(minimumCapacity: attributes.count)
         self.collection = collection
         var attrs = attributes
