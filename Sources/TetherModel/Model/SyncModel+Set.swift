@@ -174,7 +174,14 @@ extension SyncModel {
         storage.withIdenticalValue(forKey: key) { slot in
             if JSON.scalarEquality(slot, value) ?? (slot.pointee == value) { return false }
             if liveRecords == 0 && reuseRecord(for: key, takingFrom: slot) {
-                slot.initialize(to: value)
+                if Self.holdsNoReference(value) {
+                    // A copy of a value without references is its bytes (spares the outlined copy).
+                    withUnsafeBytes(of: value) { bytes in
+                        UnsafeMutableRawPointer(slot).copyMemory(from: bytes.baseAddress.unsafelyUnwrapped, byteCount: MemoryLayout<JSON>.size)
+                    }
+                } else {
+                    slot.initialize(to: value)
+                }
             } else {
                 var old = value
                 swap(&old, &slot.pointee)
@@ -209,6 +216,14 @@ extension SyncModel {
 
     /// Whether `value` is absent, null, a boolean or a number: memory holding it can be written
     /// over without releasing anything.
+    @inline(__always)
+    static func holdsNoReference(_ value: borrowing JSON) -> Bool {
+        switch value {
+        case .null, .bool, .number: return true
+        default: return false
+        }
+    }
+
     @inline(__always)
     static func holdsNoReference(_ value: borrowing JSON?) -> Bool {
         switch value {

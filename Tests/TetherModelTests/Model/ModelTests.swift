@@ -699,6 +699,14 @@ final class ParsingModel: SyncModel {
             #expect(model.previous("m") == before)
             #expect(model.get("m") == value)
         }
+        // Same key, changing between values without references (copied as bytes) of every kind.
+        let scalars: [JSON] = [.bool(true), .int(7), .null, .double(2.5), .bool(false), .int(-3), .string("s"), .int(1)]
+        for value in scalars {
+            let before = model.get("o")
+            model.set("o", value)
+            #expect(model.get("o") == value)
+            #expect(model.previous("o") == before)
+        }
         model.set("n", .double(5))
         #expect(model.changedAttributes() == nil, "5.0 equals the stored integer 5")
         model.set("n", .double(5.5))
