@@ -6,7 +6,7 @@ extension SyncModel {
     /// new values in Backbone's order; an unset attribute appears as `null`.
     public final var changed: JSONObject {
         var result = JSONObject()
-        for record in records[..<liveRecords] where record.isChanged {
+        for record in records.prefix(liveRecords) where record.isChanged {
             result[record.key] = storage[record.key] ?? .null
         }
         return result
@@ -14,13 +14,13 @@ extension SyncModel {
 
     /// The names of the changed attributes, in order (unlike ``changed`` this tells unset from `null`).
     public final var changedKeys: [String] {
-        records[..<liveRecords].filter(\.isChanged).map(\.key)
+        records.prefix(liveRecords).filter(\.isChanged).map(\.key)
     }
 
     /// Whether the last outermost `set` changed anything, or changed `key` when given.
     public final func hasChanged(_ key: String? = nil) -> Bool {
-        guard let key else { return records[..<liveRecords].contains { $0.isChanged } }
-        return records[..<liveRecords].contains { $0.key == key && $0.isChanged }
+        guard let key else { return records.prefix(liveRecords).contains { $0.isChanged } }
+        return records.prefix(liveRecords).contains { $0.key == key && $0.isChanged }
     }
 
     /// ``changed``, or `nil` when nothing changed (Backbone returns `false`).
@@ -42,7 +42,7 @@ extension SyncModel {
     /// The value of `key` before the last outermost `set` (`nil` if it was absent).
     public final func previous(_ key: String) -> JSON? {
         if previousIsEmpty { return nil }
-        for record in records[..<liveRecords] where record.key == key { return record.previous }
+        for record in records.prefix(liveRecords) where record.key == key { return record.previous }
         return storage[key]
     }
 
@@ -50,7 +50,7 @@ extension SyncModel {
     public final func previousAttributes() -> JSONObject {
         if previousIsEmpty { return [:] }
         if liveRecords == 0 { return storage }
-        let records = self.records[..<liveRecords]
+        let records = self.records.prefix(liveRecords)
         var result = JSONObject(minimumCapacity: storage.count)
         // Keys present before keep their order; keys added since are dropped.
         for (key, value) in storage {

@@ -195,23 +195,19 @@ extension SyncModel {
     /// (the last `set` changed the same key): the replaced value moves from `slot` into the
     /// record, leaving `slot` uninitialized for the caller. An old previous value that holds no
     /// reference is written over without a destroy call. Returns `false` (nothing moved) otherwise.
-    @inline(__always)
+    @inline(never)
     final func reuseRecord(for key: String, takingFrom slot: UnsafeMutablePointer<JSON>) -> Bool {
-        if records.isEmpty { return false }
-        return records.withUnsafeMutableBufferPointer { buffer in
-            let record = buffer.baseAddress.unsafelyUnwrapped
-            guard JSONObject.identical(record.pointee.key, key) else { return false }
-            withUnsafeMutablePointer(to: &record.pointee.previous) { previous in
-                if Self.holdsNoReference(previous.pointee) {
-                    previous.initialize(to: slot.move())
-                } else {
-                    previous.pointee = slot.move()
-                }
+        guard let record = records.first, JSONObject.identical(record.pointee.key, key) else { return false }
+        withUnsafeMutablePointer(to: &record.pointee.previous) { previous in
+            if Self.holdsNoReference(previous.pointee) {
+                previous.initialize(to: slot.move())
+            } else {
+                previous.pointee = slot.move()
             }
-            record.pointee.isChanged = true
-            liveRecords = 1
-            return true
         }
+        record.pointee.isChanged = true
+        liveRecords = 1
+        return true
     }
 
     /// Whether `value` is absent, null, a boolean or a number: memory holding it can be written
@@ -249,15 +245,16 @@ extension SyncModel {
         }
         var i = liveRecords - 1
         while i >= 0 {
-            if records[i].key == key {
-                let isChanged = !Self.same(records[i].previous, new)
-                if isChanged && !records[i].isChanged {
+            let record = records.pointer(at: i)
+            if record.pointee.key == key {
+                let isChanged = !Self.same(record.pointee.previous, new)
+                if isChanged && !record.pointee.isChanged {
                     // Backbone deletes and re-adds the key in `changed`, moving it to the end.
-                    var record = records.remove(at: i)
-                    record.isChanged = true
-                    records.insert(record, at: liveRecords - 1)
+                    var moved = records.remove(at: i)
+                    moved.isChanged = true
+                    records.insert(moved, at: liveRecords - 1)
                 } else {
-                    records[i].isChanged = isChanged
+                    record.pointee.isChanged = isChanged
                 }
                 return
             }
@@ -269,7 +266,7 @@ extension SyncModel {
     @inline(__always)
     final func appendRecord(_ record: consuming ChangeRecord) {
         if liveRecords < records.count {
-            records[liveRecords] = record
+            records.pointer(at: liveRecords).pointee = record
         } else {
             records.append(record)
         }
@@ -289,7 +286,7 @@ extension SyncModel {
     /// (a few stale ones are kept to avoid reallocating; larger leftovers are released).
     @inline(__always)
     final func resetRecords() {
-        if records.count > 8 { records.removeSubrange(8...) }
+        if records.count > 8 { records.truncate(to: 8) }
         liveRecords = 0
         previousIsEmpty = false
     }

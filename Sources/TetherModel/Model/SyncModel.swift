@@ -52,7 +52,7 @@ open class SyncModel: EventEmitter {
 
     @exclusivity(unchecked) final var storage: JSONObject
     /// Keys touched since the outermost `set` began (Backbone's `changed` and `_previousAttributes`).
-    @exclusivity(unchecked) final var records: [ChangeRecord] = []
+    @exclusivity(unchecked) final var records = ChangeRecords()
     /// Records `0..<liveRecords` are current; later slots are spare capacity from earlier sets.
     @exclusivity(unchecked) final var liveRecords = 0
     /// Whether the previous-attributes snapshot is the empty object taken before the constructor's
@@ -99,7 +99,7 @@ open class SyncModel: EventEmitter {
         }
         if options.validate || options.unset {
             applySet(attrs, options: options)
-            for i in 0..<liveRecords { records[i].isChanged = false }
+            for i in 0..<liveRecords { records.pointer(at: i).pointee.isChanged = false }
         } else {
             // Nobody can listen yet, so the constructor's `set` reduces to its end state: the
             // attributes (shared, not copied), the id, an empty `changed` and an empty snapshot.
