@@ -79,7 +79,7 @@ struct ChangeRecords: ~Copyable {
         let slot = pointer(at: i)
         let removed = slot.move()
         let n = count
-        (slot).moveInitialize(from: slot + 1, count: n - i - 1)
+        slot.moveInitialize(from: slot + 1, count: n - i - 1)
         Self.header(of: block.unsafelyUnwrapped).pointee.count = n - 1
         return removed
     }

@@ -195,6 +195,7 @@ extension SyncModel {
     /// (the last `set` changed the same key): the replaced value moves from `slot` into the
     /// record, leaving `slot` uninitialized for the caller. An old previous value that holds no
     /// reference is written over without a destroy call. Returns `false` (nothing moved) otherwise.
+    /// Out of line: that keeps the write closure of ``writeInPlace(_:_:)`` small enough to inline.
     @inline(never)
     final func reuseRecord(for key: String, takingFrom slot: UnsafeMutablePointer<JSON>) -> Bool {
         guard let record = records.first, JSONObject.identical(record.pointee.key, key) else { return false }
