@@ -18,7 +18,7 @@ public final class EventHub {
     @exclusivity(unchecked) var custom: [String: HandlerList] = [:]
     /// Number of registrations in all lists, so emitters with no listeners skip everything.
     @exclusivity(unchecked) var handlerCount = 0
-    /// One-entry cache of `attributes` lookups (see ``dispatchAttribute(_:_:)``).
+    /// One-entry cache of `attributes` lookups (see ``attributeTargets(_:)``).
     @exclusivity(unchecked) var cachedAttributeKey = ""
     @exclusivity(unchecked) var cacheValid = false
     @exclusivity(unchecked) var cachedAttributeList: HandlerList?
@@ -105,36 +105,11 @@ public final class EventHub {
         return Targets(own: own, all: all)
     }
 
-    /// Dispatches `change:<key>` if anyone listens; `makeEvent` runs only then.
-    @inline(__always)
-    func dispatchAttribute(_ key: String, _ makeEvent: () -> Event) {
-        if let targets = attributeTargets(key) { run(targets, makeEvent()) }
-    }
-
-    /// Dispatches `change` if anyone listens; `makeEvent` runs only then.
-    @inline(__always)
-    func dispatchChange(_ makeEvent: () -> Event) {
-        if let targets = changeTargets() { run(targets, makeEvent()) }
-    }
-
     /// Builds and dispatches `change:<key>`. The event lives in this frame only, so it is
     /// destroyed by the enum's own outlined destroy rather than by generic metadata.
     @inline(never)
     func deliverAttributeChange(_ targets: Targets, model: SyncModel, key: String, value: JSON?, options: SetOptions) {
         run(targets.own, targets.all, .changeAttribute(model, key: key, value: value, options))
-    }
-
-    /// ``deliverAttributeChange(_:model:key:value:options:)`` for a value that is present: the
-    /// caller's value goes into the event as is (wrapping it in an optional first would copy it).
-    @inline(never)
-    func deliverAttributeChange(_ targets: Targets, model: SyncModel, key: String, written value: JSON, options: SetOptions) {
-        run(targets.own, targets.all, .changeAttribute(model, key: key, value: value, options))
-    }
-
-    /// Builds and dispatches `change`, like ``deliverAttributeChange(_:model:key:value:options:)``.
-    @inline(never)
-    func deliverChange(_ targets: Targets, model: SyncModel, options: SetOptions) {
-        run(targets.own, targets.all, .change(model, options))
     }
 
     /// Runs the handlers of `targets` with `event`. The usual case, one list and no `all`
