@@ -117,13 +117,19 @@ public final class EventHub {
     @inline(__always)
     func run(_ targets: Targets, _ event: Event) {
         if targets.all == nil, let own = targets.own {
-            own._withUnsafeGuaranteedRef { list in
-                let snapshot = list.begin()
-                list.run(snapshot, event) { handler in removeFired(handler, from: list) }
-                list.end()
-            }
+            runAlone(own, event)
         } else {
             run(targets.own, targets.all, event)
+        }
+    }
+
+    /// One whole dispatch of `event` to one list: a snapshot, its handlers, the end of the snapshot.
+    @inline(__always)
+    func runAlone(_ list: Unmanaged<HandlerList>, _ event: Event) {
+        list._withUnsafeGuaranteedRef { list in
+            let snapshot = list.begin()
+            list.run(snapshot, event) { handler in removeFired(handler, from: list) }
+            list.end()
         }
     }
 
@@ -275,13 +281,7 @@ public final class EventHub {
     @inline(never)
     func run(_ own: Unmanaged<HandlerList>?, _ all: Unmanaged<HandlerList>?, _ event: Event) {
         let allSnapshot = all?._withUnsafeGuaranteedRef { $0.begin() }
-        if let own {
-            own._withUnsafeGuaranteedRef { list in
-                let snapshot = list.begin()
-                list.run(snapshot, event) { handler in removeFired(handler, from: list) }
-                list.end()
-            }
-        }
+        if let own { runAlone(own, event) }
         if let all, let allSnapshot {
             all._withUnsafeGuaranteedRef { list in
                 list.run(allSnapshot, event) { handler in removeFired(handler, from: list) }
