@@ -155,8 +155,17 @@ public struct JSONObject: Sendable {
     /// Without holes a present `Entry?` holds its `Entry` at offset 0, so keys are read in place.
     @usableFromInline
     static func linearSlot(of key: String, in slots: UnsafePointer<Entry?>, count: Int) -> Int? {
+        if let found = identicalSlot(of: key, in: slots, count: count) { return found }
+        for i in 0..<count where slots[i].unsafelyUnwrapped.key == key { return i }
+        return nil
+    }
+
+    /// The slot among `count` hole-free slots whose key is bit for bit `key`, if any (the first
+    /// pass of ``linearSlot(of:in:count:)``, and the whole search of ``withIdenticalValue(forKey:_:)``).
+    @inlinable @inline(__always)
+    static func identicalSlot(of key: String, in slots: UnsafePointer<Entry?>, count: Int) -> Int? {
         let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
-        let found = withUnsafeBytes(of: key) { wanted -> Int? in
+        return withUnsafeBytes(of: key) { wanted -> Int? in
             for i in 0..<count
             where JSON.sameBytes(
                 UnsafeRawPointer(slots + i) + keyOffset, wanted.baseAddress.unsafelyUnwrapped,
@@ -166,9 +175,6 @@ public struct JSONObject: Sendable {
             }
             return nil
         }
-        if let found { return found }
-        for i in 0..<count where slots[i].unsafelyUnwrapped.key == key { return i }
-        return nil
     }
 
     /// ``slot(of:)`` through the index (canonical equality, like the linear scan).
@@ -280,19 +286,8 @@ public struct JSONObject: Sendable {
         return slots.withUnsafeMutableBufferPointer { buffer -> R? in
             guard let base = buffer.baseAddress else { return nil }
             // Without an index there are no holes, and a present `Entry?` holds its `Entry` at offset 0.
-            let keyOffset = MemoryLayout<Entry>.offset(of: \Entry.key)!
+            guard let found = Self.identicalSlot(of: key, in: base, count: buffer.count) else { return nil }
             let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!
-            let found = withUnsafeBytes(of: key) { wanted -> Int? in
-                for i in 0..<buffer.count
-                where JSON.sameBytes(
-                    UnsafeRawPointer(base + i) + keyOffset, wanted.baseAddress.unsafelyUnwrapped,
-                    count: MemoryLayout<String>.size)
-                {
-                    return i
-                }
-                return nil
-            }
-            guard let found else { return nil }
             return body((UnsafeMutableRawPointer(base + found) + valueOffset).assumingMemoryBound(to: JSON.self))
         }
     }
