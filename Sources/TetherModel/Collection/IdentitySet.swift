@@ -46,18 +46,23 @@ struct IdentitySet: ~Copyable {
         Int(truncatingIfNeeded: (UInt64(address) &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 &- shift))
     }
 
-    /// Whether `object` is in the set.
+    /// The bucket holding `address` (`found`), or the empty bucket where its probe ends.
     @inline(__always)
-    func contains(_ object: AnyObject) -> Bool {
-        let address = Self.address(object)
+    private func probe(_ address: UInt) -> (index: Int, found: Bool) {
         let mask = size &- 1
         var i = home(address)
         while true {
-            let found = buckets[i] & ~1
-            if found == address { return true }
-            if found == 0 { return false }
+            let bucket = buckets[i] & ~1
+            if bucket == address { return (i, true) }
+            if bucket == 0 { return (i, false) }
             i = (i &+ 1) & mask
         }
+    }
+
+    /// Whether `object` is in the set.
+    @inline(__always)
+    func contains(_ object: AnyObject) -> Bool {
+        probe(Self.address(object)).found
     }
 
     /// Marks `object` as visited (in bit 0 of its bucket; addresses are aligned, so the bit is
@@ -65,19 +70,10 @@ struct IdentitySet: ~Copyable {
     /// check that a sequence holds each member at most once.
     @inline(__always)
     mutating func markVisited(_ object: AnyObject) -> Bool {
-        let address = Self.address(object)
-        let mask = size &- 1
-        var i = home(address)
-        while true {
-            let found = buckets[i]
-            if found & ~1 == address {
-                if found & 1 != 0 { return false }
-                buckets[i] = found | 1
-                return true
-            }
-            if found == 0 { return false }
-            i = (i &+ 1) & mask
-        }
+        let (i, found) = probe(Self.address(object))
+        guard found, buckets[i] & 1 == 0 else { return false }
+        buckets[i] |= 1
+        return true
     }
 
     /// Adds `object`; returns `false` if it was already there.
@@ -85,14 +81,8 @@ struct IdentitySet: ~Copyable {
     @discardableResult
     mutating func insert(_ object: AnyObject) -> Bool {
         let address = Self.address(object)
-        let mask = size &- 1
-        var i = home(address)
-        while true {
-            let found = buckets[i] & ~1
-            if found == address { return false }
-            if found == 0 { break }
-            i = (i &+ 1) & mask
-        }
+        let (i, found) = probe(address)
+        if found { return false }
         buckets[i] = address
         count &+= 1
         if count &* 4 > size &* 3 { grow() }
