@@ -247,6 +247,20 @@ extension SyncCollection {
         return nil
     }
 
+    /// A model new to the collection joins the lists of one `set` call: to add (now referenced by
+    /// the collection), seen, the new order and the result.
+    @inline(__always)
+    final func takeNew(
+        _ model: SyncModel, toAdd: inout [SyncModel], seen: inout IdentitySet,
+        setList: inout [Unmanaged<SyncModel>], result: inout FixedBuffer<SyncModel?>
+    ) {
+        toAdd.append(model)
+        addReference(model)
+        seen.insert(model)
+        setList.append(Unmanaged.passUnretained(model))
+        result.append(model)
+    }
+
     final func performSet<Inputs: SetInputSource>(_ inputs: Inputs, options: SetOptions) -> [SyncModel?] {
         var options = options
         let add = options.add ?? true, remove = options.remove ?? true, merge = options.merge ?? true
@@ -295,11 +309,7 @@ extension SyncCollection {
                         if seen.insert(existing) { setList.append(found) }
                     }
                 } else if add, let model = prepareModel(attributes: attributes, model: nil, options: options) {
-                    toAdd.append(model)
-                    addReference(model)
-                    seen.insert(model)
-                    setList.append(Unmanaged.passUnretained(model))
-                    result.append(model)
+                    takeNew(model, toAdd: &toAdd, seen: &seen, setList: &setList, result: &result)
                 } else {
                     result.append(nil)
                 }
@@ -320,11 +330,7 @@ extension SyncCollection {
                 if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
                 result.append(existing)
             } else if add, let model = prepareModel(attributes: nil, model: inputModel, options: options) {
-                toAdd.append(model)
-                addReference(model)
-                seen.insert(model)
-                setList.append(Unmanaged.passUnretained(model))
-                result.append(model)
+                takeNew(model, toAdd: &toAdd, seen: &seen, setList: &setList, result: &result)
             } else {
                 result.append(add ? nil : inputModel)
             }
