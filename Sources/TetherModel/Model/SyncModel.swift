@@ -35,9 +35,8 @@ open class SyncModel: EventEmitter {
     /// Whether ``id`` was assigned directly since a `set` last read it, so it may differ from the
     /// id attribute. Otherwise a `set` whose id attribute did not change can skip re-reading it.
     @exclusivity(unchecked) final var idIsAssigned = false
-    /// The UTF-8 length of the id attribute when only strings of that length can equal it (ASCII
-    /// names without "K", ";" or "`", the only ASCII characters with non-ASCII canonical
-    /// equivalents: KELVIN SIGN, GREEK QUESTION MARK, GREEK VARIA), up to 255; otherwise 0.
+    /// The UTF-8 length of the id attribute when only strings of that length can equal it
+    /// (`CanonicalASCII.hasOneSpelling`), up to 255; otherwise 0.
     final let idAttributeFixedLength: UInt8
     /// The collection that owns the model: the first collection it was added to (held weakly).
     public final internal(set) weak var collection: SyncCollection?
@@ -83,10 +82,7 @@ open class SyncModel: EventEmitter {
     public required init(_ attributes: JSONObject = [:], options: SetOptions = SetOptions(), collection: SyncCollection? = nil) {
         cid = Self.cidPrefix + String(UniqueCounter.cids.next())
         idAttribute = Self.idAttribute
-        let oneSpelling = idAttribute.utf8.allSatisfy {
-            $0 < 0x80 && $0 != UInt8(ascii: "K") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: "`")
-        }
-        idAttributeFixedLength = oneSpelling ? UInt8(exactly: idAttribute.utf8.count) ?? 0 : 0
+        idAttributeFixedLength = CanonicalASCII.hasOneSpelling(idAttribute) ? UInt8(exactly: idAttribute.utf8.count) ?? 0 : 0
         storage = JSONObject(minimumCapacity: attributes.count)
         self.collection = collection
         var attrs = attributes
