@@ -65,6 +65,43 @@ struct EqualityTests {
         #expect(equalPairs > 1_000)
     }
 
+    /// The in-place object reads a collection merge uses (`equal`, `contains(key:in:)`,
+    /// `withValue(forKey:in:)`) answer as `==`, `contains` and the subscript do, on small objects
+    /// and on large ones with an index and holes.
+    @Test func inPlaceObjectReadsAgreeWithTheirCopyingForms() {
+        var random = RandomJSON(rng: SplitMix64(seed: 2711))
+        var rng = SplitMix64(seed: 5)
+        var objects: [JSONObject] = []
+        for _ in 0..<600 {
+            if case .object(let object) = random.value(depth: 3) { objects.append(object) }
+        }
+        var large = JSONObject()
+        for i in 0..<40 { large["k\(i)"] = .int(Int64(i)) }
+        for i in stride(from: 0, to: 40, by: 7) { large["k\(i)"] = nil }
+        objects.append(large)
+        #expect(objects.count > 100)
+        var probes = ["k0", "k1", "k7", "k39", "absent", ""]
+        for object in objects.prefix(50) { probes.append(contentsOf: object.keys) }
+        for (n, a) in objects.enumerated() {
+            let b: JSONObject
+            switch rng.next() % 3 {
+            case 0: if case .object(let o) = Self.rebuilt(.object(a), &rng) { b = o } else { b = a }
+            case 1: b = objects[Int(rng.next() % UInt64(objects.count))]
+            default: b = objects[(n + 1) % objects.count]
+            }
+            var left = a, right = b
+            let inPlace = withUnsafePointer(to: &left) { l in withUnsafePointer(to: &right) { r in JSONObject.equal(l, r) } }
+            #expect(inPlace == (a == b))
+            for key in probes.prefix(12) + a.keys.prefix(3) {
+                withUnsafePointer(to: &left) { object in
+                    #expect(JSONObject.contains(key: key, in: object) == a.contains(key: key))
+                    let found = JSONObject.withValue(forKey: key, in: object) { $0?.pointee }
+                    #expect(found == a[key], "\(key)")
+                }
+            }
+        }
+    }
+
     /// `scalarEquality` (the inlined first check of a model `set`) decides only from bits; whenever
     /// it answers, the answer must be the reference's, and it must answer for integer pairs.
     @Test func scalarEqualityAgreesWithTheReferenceWhenItAnswers() {

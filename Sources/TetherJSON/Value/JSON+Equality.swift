@@ -158,6 +158,48 @@ extension JSONObject {
         }
     }
 
+    /// ``==(_:_:)`` of two objects read where they lie. A copy of either would cost an atomic
+    /// reference count on its member storage, and an atomic operation also waits for every
+    /// cache miss in flight, which is what a merge into a large collection is made of.
+    package static func equal(_ lhs: UnsafePointer<JSONObject>, _ rhs: UnsafePointer<JSONObject>) -> Bool {
+        guard StorageLayout.isVerified else { return lhs.pointee == rhs.pointee }
+        return equal(atPayload: UnsafeRawPointer(lhs), UnsafeRawPointer(rhs))
+    }
+
+    /// ``contains(key:)`` of the object at `object`, read in place (see ``equal(_:_:)``).
+    package static func contains(key: String, in object: UnsafePointer<JSONObject>) -> Bool {
+        withValue(forKey: key, in: object) { $0 != nil }
+    }
+
+    /// Calls `body` with the address of the value of `key` in the object at `object` (`nil` when
+    /// the key is absent). Nothing is copied: the object's storage is read where it lies.
+    @inlinable @inline(__always)
+    package static func withValue<R>(
+        forKey key: String, in object: UnsafePointer<JSONObject>, _ body: (UnsafePointer<JSON>?) -> R
+    ) -> R {
+        let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!
+        guard StorageLayout.isVerified else {
+            let found = object.pointee.slot(of: key)
+            return object.pointee.slots.withUnsafeBufferPointer { buffer in
+                guard let found else { return body(nil) }
+                return body((UnsafeRawPointer(buffer.baseAddress! + found) + valueOffset).assumingMemoryBound(to: JSON.self))
+            }
+        }
+        let raw = UnsafeRawPointer(object)
+        let slotsOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!
+        let indexOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!
+        let storage = raw.load(fromByteOffset: slotsOffset, as: UnsafeRawPointer.self)
+        let entries = (storage + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry?.self)
+        let found: Int?
+        if raw.load(fromByteOffset: indexOffset, as: UInt.self) == 0 {
+            found = linearSlot(of: key, in: entries, count: storage.load(fromByteOffset: StorageLayout.countOffset, as: Int.self))
+        } else {
+            found = object.pointee.indexedSlot(of: key)
+        }
+        guard let found else { return body(nil) }
+        return body((UnsafeRawPointer(entries + found) + valueOffset).assumingMemoryBound(to: JSON.self))
+    }
+
     /// ``==(_:_:)`` for the payloads of two `.object` values, read in place (see ``StorageLayout``).
     static func equal(atPayload lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer) -> Bool {
         let slotsOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!

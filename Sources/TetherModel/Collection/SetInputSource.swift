@@ -6,9 +6,9 @@
 protocol SetInputSource {
     /// Number of inputs.
     var count: Int { get }
-    /// Calls `body` with the raw attributes of input `i`, borrowed in place; returns `false`
-    /// without calling it when the input is a model instance.
-    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool
+    /// Calls `body` with the address of the raw attributes of input `i` (valid during the call);
+    /// returns `false` without calling it when the input is a model instance.
+    func withAttributes(at i: Int, _ body: (UnsafePointer<JSONObject>) -> Void) -> Bool
     /// The model instance of input `i`, or `nil` when it is raw attributes.
     func model(at i: Int) -> SyncModel?
 }
@@ -19,10 +19,13 @@ struct JSONObjectInputs: SetInputSource {
 
     var count: Int { elements.count }
 
+    /// The object is read where it lies: ``check(_:)`` proved every element an `.object`, whose
+    /// payload (the `JSONObject`) starts at the element's address. Binding the payload with
+    /// `case .object(let attributes)` would copy it, an atomic retain and release per input.
     @inline(__always)
-    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool {
-        guard case .object(let attributes) = elements[i] else { return false }
-        body(attributes)
+    func withAttributes(at i: Int, _ body: (UnsafePointer<JSONObject>) -> Void) -> Bool {
+        let element = UnsafeRawPointer(elements.baseAddress.unsafelyUnwrapped + i)
+        body(element.assumingMemoryBound(to: JSONObject.self))
         return true
     }
 
@@ -46,9 +49,9 @@ struct ModelInputs: SetInputSource {
     var count: Int { inputs.count }
 
     @inline(__always)
-    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool {
+    func withAttributes(at i: Int, _ body: (UnsafePointer<JSONObject>) -> Void) -> Bool {
         guard case .attributes(let attributes) = inputs[i] else { return false }
-        body(attributes)
+        withUnsafePointer(to: attributes, body)
         return true
     }
 
@@ -66,7 +69,7 @@ struct ModelInstanceInputs: SetInputSource {
     var count: Int { models.count }
 
     @inline(__always)
-    func withAttributes(at i: Int, _ body: (JSONObject) -> Void) -> Bool { false }
+    func withAttributes(at i: Int, _ body: (UnsafePointer<JSONObject>) -> Void) -> Bool { false }
 
     @inline(__always)
     func model(at i: Int) -> SyncModel? { models[i] }

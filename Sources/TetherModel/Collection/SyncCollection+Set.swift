@@ -225,12 +225,16 @@ extension SyncCollection {
     @inline(__always)
     ///
     /// Unretained: the id index holds the member until the next change to the collection.
-    final func member(for attributes: JSONObject, idAttribute: String, defaultModelId: Bool) -> Unmanaged<SyncModel>? {
-        if !defaultModelId { return get(attributes: attributes).map { Unmanaged.passUnretained($0) } }
-        switch attributes[idAttribute] {
-        case .none, .null?: return nil
-        case .string(let key)?: return byId.unretained(key)
-        case let id?: return Self.indexKey(id).flatMap { byId.unretained($0) }
+    final func member(for attributes: UnsafePointer<JSONObject>, idAttribute: String, defaultModelId: Bool) -> Unmanaged<SyncModel>? {
+        if !defaultModelId { return get(attributes: attributes.pointee).map { Unmanaged.passUnretained($0) } }
+        // The id is read where it lies (a copy of the attributes costs atomic reference counts).
+        return JSONObject.withValue(forKey: idAttribute, in: attributes) { id -> Unmanaged<SyncModel>? in
+            guard let id else { return nil }
+            switch id.pointee {
+            case .null: return nil
+            case .string(let key): return byId.unretained(key)
+            default: return Self.indexKey(id.pointee).flatMap { byId.unretained($0) }
+            }
         }
     }
 
@@ -291,24 +295,24 @@ extension SyncCollection {
 
         for i in 0..<count {
             // Raw attributes are borrowed where they lie (no copy of the object per input).
-            let wasAttributes = inputs.withAttributes(at: i) { attributes in
-                if let found = member(for: attributes, idAttribute: idAttribute, defaultModelId: defaultModelId) {
+            let wasAttributes = inputs.withAttributes(at: i) { attributesAddress in
+                if let found = member(for: attributesAddress, idAttribute: idAttribute, defaultModelId: defaultModelId) {
                     // `result` takes the one reference that keeps the model alive through the
                     // merge's handlers (which may remove it); the rest borrows.
                     result.append(found.takeUnretainedValue())
                     found._withUnsafeGuaranteedRef { existing in
                         if merge {
                             if parse {
-                                existing.applySet(existing.parse(.object(attributes), options: options) ?? [:], options: options)
+                                existing.applySet(existing.parse(.object(attributesAddress.pointee), options: options) ?? [:], options: options)
                             } else {
-                                existing.applySet(attributes, options: options)
+                                existing.applySet(attributesAt: attributesAddress, options: options)
                             }
                             merged.append(existing)
                             if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                         }
                         if seen.insert(existing) { setList.append(found) }
                     }
-                } else if add, let model = prepareModel(attributes: attributes, model: nil, options: options) {
+                } else if add, let model = prepareModel(attributes: attributesAddress.pointee, model: nil, options: options) {
                     takeNew(model, toAdd: &toAdd, seen: &seen, setList: &setList, result: &result)
                 } else {
                     result.append(nil)

@@ -7,23 +7,45 @@ extension SyncModel {
     final func applySet<S: Sequence>(_ attrs: S, options: SetOptions) -> Bool
     where S.Element == (key: String, value: JSON) {
         if options.validate && !passesValidation(attrs, options: options) { return false }
-        let unset = options.unset
+        return applySet(
+            options: options, changesNothing: { changesNothing(attrs) },
+            writeAll: { writeAll(attrs, unset: options.unset, touchedId: &$0, mutated: &$1) })
+    }
+
+    /// ``applySet(_:options:)`` of the attributes at `object`, read where they lie: a collection
+    /// merge borrows each input this way (a copy costs atomic reference counts, see
+    /// `JSONObject.equal`).
+    @discardableResult
+    final func applySet(attributesAt object: UnsafePointer<JSONObject>, options: SetOptions) -> Bool {
+        if options.validate && !passesValidation(object.pointee, options: options) { return false }
+        return applySet(
+            options: options, changesNothing: { changesNothing(attributesAt: object) },
+            writeAll: { writeAll(object.pointee, unset: options.unset, touchedId: &$0, mutated: &$1) })
+    }
+
+    /// The body of both `applySet`s.
+    @inline(__always)
+    final func applySet(
+        options: SetOptions, changesNothing: () -> Bool?, writeAll: (inout Bool, inout Bool) -> Void
+    ) -> Bool {
         let wasChanging = isChanging
         isChanging = true
         if !wasChanging { resetRecords() }
 
-        let base = changedStack.count
+        // The outermost call starts with an empty stack, and only a change pushes on it: a merge
+        // that changes nothing never reads the stack (its buffer would be one more cache miss).
+        let base = wasChanging ? changedStack.count : 0
         var touchedId = false
         var mutated = false
-        // A merge usually repeats the stored attributes in the stored order: one read-only walk
-        // proves nothing changes and skips every keyed lookup.
-        if !unset, let touchesId = changesNothing(attrs) {
+        // A merge usually repeats the stored attributes: one read-only walk proves nothing
+        // changes and skips every keyed lookup.
+        if !options.unset, let touchesId = changesNothing() {
             touchedId = touchesId
         } else {
-            writeAll(attrs, unset: unset, touchedId: &touchedId, mutated: &mutated)
+            writeAll(&touchedId, &mutated)
         }
         if mutated { observationDidChange() }
-        let end = changedStack.count
+        let end = mutated ? changedStack.count : base
         return finishSet(options: options, wasChanging: wasChanging, base: base, end: end, touchedId: touchedId)
     }
 
@@ -47,7 +69,7 @@ extension SyncModel {
         let silent = options.silent
         // Backbone re-reads the id whenever `attrs` names the id attribute; it can only differ
         // when that attribute changed or the id was assigned directly.
-        if touchedId && (idIsAssigned || changedStack[base..<end].contains(where: isIdAttribute)) {
+        if touchedId && (idIsAssigned || (end > base && changedStack[base..<end].contains(where: isIdAttribute))) {
             refreshId(options)
         }
         if !silent {
@@ -61,7 +83,8 @@ extension SyncModel {
                 i += 1
             }
         }
-        if changedStack.count > base { changedStack.removeLast(changedStack.count - base) }
+        // Nested sets (in the handlers above) popped their own keys, so the stack ends at `end`.
+        if end > base { changedStack.removeLast(end - base) }
         if wasChanging { return true }
         if !options.silent { fireChangeLoop(options) }
         clearPending()
@@ -78,14 +101,25 @@ extension SyncModel {
     }
 
     /// If `set(attrs)` would change no attribute, whether `attrs` names the id attribute; `nil`
-    /// when something may change. A whole object of the stored size is compared in place
-    /// (`JSONObject ==`, no member copies); other input is walked against the stored order.
+    /// when something may change. A whole object of the stored size is compared as a map
+    /// (see ``changesNothing(attributesAt:)``); other input is walked against the stored order.
     final func changesNothing<S: Sequence>(_ attrs: S) -> Bool? where S.Element == (key: String, value: JSON) {
-        if let object = attrs as? JSONObject, object.count == storage.count {
-            // Same keys with equal values: every write would be a no-op, whatever the order.
-            return object == storage ? object.contains(key: idAttribute) : nil
+        if S.self == JSONObject.self {
+            return withUnsafePointer(to: attrs) { raw in
+                changesNothing(attributesAt: UnsafeRawPointer(raw).assumingMemoryBound(to: JSONObject.self))
+            }
         }
         return matchesInOrder(attrs)
+    }
+
+    /// ``changesNothing(_:)`` for the object at `object`. Both objects are read where they lie
+    /// (see `JSONObject.equal`): same keys with equal values means every write would be a no-op,
+    /// whatever the order.
+    final func changesNothing(attributesAt object: UnsafePointer<JSONObject>) -> Bool? {
+        guard object.pointee.count == storage.count,
+              withUnsafePointer(to: &storage, { JSONObject.equal(object, $0) })
+        else { return nil }
+        return JSONObject.contains(key: idAttribute, in: object)
     }
 
     /// If `attrs` lists stored keys in stored order with equal values (so `set` changes nothing),
@@ -287,7 +321,9 @@ extension SyncModel {
     /// (a few stale ones are kept to avoid reallocating; larger leftovers are released).
     @inline(__always)
     final func resetRecords() {
-        if records.count > 8 { records.truncate(to: 8) }
+        // `records` only grows by appending at `liveRecords`, so it holds more than 8 slots only
+        // after a set that used more than 8; testing `liveRecords` spares reading the buffer.
+        if liveRecords > 8 { records.truncate(to: 8) }
         liveRecords = 0
         previousIsEmpty = false
     }
