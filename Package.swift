@@ -24,6 +24,8 @@ let package = Package(
         .executable(name: "tether-bench", targets: ["tether-bench"]),
     ],
     targets: [
+        // The CPU's prefetch hint, which Swift cannot spell (one inline C function).
+        .target(name: "CTetherPrefetch"),
         // JSON value, UTF-8 parser/serializer, JSON Pointer, atomic JSON Patch, diff. No networking.
         .target(
             name: "TetherJSON",
@@ -32,7 +34,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]
         ),
         // Backbone-faithful Events, SyncModel, SyncCollection.
-        .target(name: "TetherModel", dependencies: ["TetherJSON"], swiftSettings: strictSettings),
+        .target(name: "TetherModel", dependencies: ["TetherJSON", "CTetherPrefetch"], swiftSettings: strictSettings),
         // Versioning (HLC stamps, conflict-free document), wire protocol, RealtimeBinder, replay.
         .target(name: "TetherSync", dependencies: ["TetherJSON", "TetherModel"], swiftSettings: strictSettings),
         // WebSocket (own RFC 6455 client, TLS via dlopen), SSE and long-polling transports.

@@ -1,3 +1,5 @@
+import CTetherPrefetch
+
 /// A collection's key → model index (ids and cids), an open-addressing hash table.
 ///
 /// Why not `[String: SyncModel]`: a collection `set` looks up one id per input, and the standard
@@ -26,6 +28,9 @@ final class ModelIndex {
     private let inlineLayout = ModelIndex.inlineLayoutHolds
     /// Number of keys.
     private(set) var count = 0
+    /// Counts inserts and removals: a model found earlier is still indexed (and alive) while this
+    /// has not moved.
+    private(set) var mutations = 0
 
     init() {
         mask = 15
@@ -70,8 +75,15 @@ final class ModelIndex {
         return Unmanaged.passUnretained(model)
     }
 
+    /// Asks the cache for the home bucket of `key` (a lookup of it a little later then finds it close).
+    @inline(__always)
+    func prefetchBucket(_ key: String) {
+        tether_prefetch(buckets + (Int(truncatingIfNeeded: tag(key)) & mask))
+    }
+
     /// Removes every key.
     func removeAll() {
+        mutations &+= 1
         buckets.deinitialize(count: mask &+ 1)
         buckets.deallocate()
         mask = 15
@@ -98,12 +110,14 @@ final class ModelIndex {
             if found == 0 { break }
             if found == tag && Self.equal(buckets[i].key, key) {
                 buckets[i].model = model
+                mutations &+= 1
                 return
             }
             i = (i &+ 1) & mask
         }
         buckets[i] = Bucket(tag: tag, key: key, model: model)
         count &+= 1
+        mutations &+= 1
         if count &* 4 > (mask &+ 1) &* 3 { grow() }
     }
 
@@ -125,6 +139,7 @@ final class ModelIndex {
         }
         buckets[hole] = Bucket(tag: 0, key: "", model: nil)
         count &-= 1
+        mutations &+= 1
     }
 
     private func grow() {

@@ -11,6 +11,14 @@ protocol SetInputSource {
     func withAttributes(at i: Int, _ body: (UnsafePointer<JSONObject>) -> Void) -> Bool
     /// The model instance of input `i`, or `nil` when it is raw attributes.
     func model(at i: Int) -> SyncModel?
+    /// Where the raw attributes of input `i` lie, for prefetching; `nil` when the input keeps no
+    /// such address, or when `i` is out of range.
+    func attributesAddress(at i: Int) -> UnsafePointer<JSONObject>?
+}
+
+extension SetInputSource {
+    @inline(__always)
+    func attributesAddress(at i: Int) -> UnsafePointer<JSONObject>? { nil }
 }
 
 /// JSON elements that are all objects (checked by ``check(_:)`` before anything changes).
@@ -24,9 +32,18 @@ struct JSONObjectInputs: SetInputSource {
     /// `case .object(let attributes)` would copy it, an atomic retain and release per input.
     @inline(__always)
     func withAttributes(at i: Int, _ body: (UnsafePointer<JSONObject>) -> Void) -> Bool {
-        let element = UnsafeRawPointer(elements.baseAddress.unsafelyUnwrapped + i)
-        body(element.assumingMemoryBound(to: JSONObject.self))
+        body(address(at: i))
         return true
+    }
+
+    @inline(__always)
+    func attributesAddress(at i: Int) -> UnsafePointer<JSONObject>? {
+        i < elements.count ? address(at: i) : nil
+    }
+
+    @inline(__always)
+    private func address(at i: Int) -> UnsafePointer<JSONObject> {
+        UnsafeRawPointer(elements.baseAddress.unsafelyUnwrapped + i).assumingMemoryBound(to: JSONObject.self)
     }
 
     @inline(__always)

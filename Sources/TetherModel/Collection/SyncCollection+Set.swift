@@ -288,15 +288,26 @@ extension SyncCollection {
         var setList: [Unmanaged<SyncModel>] = []
         setList.reserveCapacity(count)
         var toAdd: [SyncModel] = []
-        var merged = FixedBuffer<SyncModel>(capacity: merge ? count : 0)
+        var merged = MergeMarks(inputs: merge ? count : 0)
         var toRemove: [SyncModel] = []
         var seen = IdentitySet(capacity: count)
         var sort = false
+        // Large merges into a plain collection look models up and fetch their data a few inputs
+        // ahead (see MergeLookahead).
+        var lookahead = defaultModelId && count >= MergeLookahead.minimumInputs && inputs.attributesAddress(at: 0) != nil
+            ? MergeLookahead(index: byId) : nil
 
         for i in 0..<count {
+            lookahead?.advance(at: i, inputs, collection: self, idAttribute: idAttribute)
             // Raw attributes are borrowed where they lie (no copy of the object per input).
             let wasAttributes = inputs.withAttributes(at: i) { attributesAddress in
-                if let found = member(for: attributesAddress, idAttribute: idAttribute, defaultModelId: defaultModelId) {
+                let found: Unmanaged<SyncModel>?
+                if let early = lookahead?.member(at: i) {
+                    found = early
+                } else {
+                    found = member(for: attributesAddress, idAttribute: idAttribute, defaultModelId: defaultModelId)
+                }
+                if let found {
                     // `result` takes the one reference that keeps the model alive through the
                     // merge's handlers (which may remove it); the rest borrows.
                     result.append(found.takeUnretainedValue())
@@ -307,7 +318,7 @@ extension SyncCollection {
                             } else {
                                 existing.applySet(attributesAt: attributesAddress, options: options)
                             }
-                            merged.append(existing)
+                            merged.mark(i)
                             if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                         }
                         if seen.insert(existing) { setList.append(found) }
@@ -328,7 +339,7 @@ extension SyncCollection {
                     var changes = inputModel.storage
                     if parse { changes = existing.parse(.object(changes), options: options) ?? [:] }
                     existing.applySet(changes, options: options)
-                    merged.append(existing)
+                    merged.mark(i)
                     if sortable && !sort { sort = existing.hasChanged(sortAttribute) }
                 }
                 if seen.insert(existing) { setList.append(Unmanaged.passUnretained(existing)) }
@@ -339,8 +350,6 @@ extension SyncCollection {
                 result.append(add ? nil : inputModel)
             }
         }
-
-        let toMerge = merged.takeArray()
 
         if remove {
             let (absent, positions) = members.absent(from: seen)
@@ -363,18 +372,20 @@ extension SyncCollection {
 
         if sort { sortModels() }
 
+        let results = result.takeArray()
         if !options.silent {
             for (i, model) in toAdd.enumerated() {
                 if let at { options.index = at + i }
                 model.eventHub.trigger(.add(model, self, options))
             }
             if sort || orderChanged { eventHub.trigger(.sort(self, options)) }
-            if !toAdd.isEmpty || !toRemove.isEmpty || !toMerge.isEmpty {
-                options.changes = CollectionChanges(added: toAdd, removed: toRemove, merged: toMerge)
+            if !toAdd.isEmpty || !toRemove.isEmpty || merged.count > 0 {
+                options.changes = CollectionChanges(
+                    added: toAdd, removed: toRemove, merged: MergedModels(results: results, marks: merged))
                 eventHub.trigger(.update(self, options))
             }
         }
-        return result.takeArray()
+        return results
     }
 
     /// Backbone's `_removeModels`: splice each model out, unindex it, fire `remove` with its index

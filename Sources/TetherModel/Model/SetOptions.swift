@@ -187,12 +187,83 @@ public struct CollectionChanges {
     public var added: [SyncModel]
     /// Models removed, in collection order.
     public var removed: [SyncModel]
-    /// Existing models matched by different input (merged even if no attribute changed).
-    public var merged: [SyncModel]
+    /// Existing models matched by different input (merged even if no attribute changed), in
+    /// input order.
+    ///
+    /// A `set` records which of its results were merges and builds this list when it is read
+    /// (a list built up front would retain and release every merged model once more).
+    public var merged: [SyncModel] {
+        get { mergedModels.array }
+        set { mergedModels = MergedModels(newValue) }
+    }
+    var mergedModels: MergedModels
 
     public init(added: [SyncModel] = [], removed: [SyncModel] = [], merged: [SyncModel] = []) {
         self.added = added
         self.removed = removed
-        self.merged = merged
+        self.mergedModels = MergedModels(merged)
+    }
+
+    init(added: [SyncModel], removed: [SyncModel], merged: MergedModels) {
+        self.added = added
+        self.removed = removed
+        self.mergedModels = merged
+    }
+}
+
+/// The merged models of a ``CollectionChanges``: a list, or the results of a `set` with a mark
+/// on each result that was a merge.
+struct MergedModels {
+    private var list: [SyncModel]
+    private var results: [SyncModel?]
+    /// Bit `i` is set when `results[i]` was merged.
+    private var marks: [UInt64]
+    /// Number of bits set in `marks`.
+    let markCount: Int
+
+    init(_ list: [SyncModel]) {
+        self.list = list
+        results = []
+        marks = []
+        markCount = 0
+    }
+
+    init(results: [SyncModel?], marks: MergeMarks) {
+        list = []
+        self.results = results
+        self.markCount = marks.count
+        self.marks = marks.words
+    }
+
+    var array: [SyncModel] {
+        guard markCount > 0 else { return list }
+        var merged: [SyncModel] = []
+        merged.reserveCapacity(markCount)
+        for (w, word) in marks.enumerated() {
+            var bits = word
+            while bits != 0 {
+                merged.append(results[w &* 64 &+ bits.trailingZeroBitCount].unsafelyUnwrapped)
+                bits &= bits &- 1
+            }
+        }
+        return merged
+    }
+}
+
+/// Which results of one `set` were merges: one bit per input.
+struct MergeMarks {
+    private(set) var words: [UInt64]
+    /// Number of marked inputs.
+    private(set) var count = 0
+
+    init(inputs: Int) {
+        words = Array(repeating: 0, count: (inputs &+ 63) / 64)
+    }
+
+    /// Marks input `i` (once per input: each input is merged at most once).
+    @inline(__always)
+    mutating func mark(_ i: Int) {
+        words.withUnsafeMutableBufferPointer { $0[i &>> 6] |= 1 &<< UInt64(i & 63) }
+        count &+= 1
     }
 }

@@ -14,12 +14,41 @@
 /// listen to it from the same actor (the main actor in apps, one actor in agents). Nothing here
 /// takes a lock; the compiler's region checks keep a model from crossing domains.
 open class SyncModel: EventEmitter {
+    // Stored properties lie in declaration order. The ones every `set` reads come first, so a
+    // collection merge that changes nothing touches the model's first two cache lines only
+    // (MergeLookahead prefetches those): the header, attributes, id attribute and flags in the
+    // first, the change bookkeeping in the second.
+
+    /// The attributes, in insertion order (``attributes`` is the observed public view).
+    @exclusivity(unchecked) final var storage: JSONObject
+    /// The attribute that holds the model's id (``idAttribute`` of the class, `"id"` by default).
+    public final let idAttribute: String
+    /// Whether a `set` is in progress (Backbone's `_changing`).
+    @exclusivity(unchecked) final var isChanging = false
+    /// Whether the previous-attributes snapshot is the empty object taken before the constructor's
+    /// `set` (a fresh model), so construction records nothing per key.
+    @exclusivity(unchecked) final var previousIsEmpty = false
+    /// Whether ``id`` was assigned directly since a `set` last read it, so it may differ from the
+    /// id attribute. Otherwise a `set` whose id attribute did not change can skip re-reading it.
+    @exclusivity(unchecked) final var idIsAssigned = false
+    /// Whether the outermost `set`'s own options are pending (saves copying them).
+    @exclusivity(unchecked) final var pendingIsOwn = false
+    /// The UTF-8 length of the id attribute when only strings of that length can equal it
+    /// (`CanonicalASCII.hasOneSpelling`), up to 255; otherwise 0.
+    final let idAttributeFixedLength: UInt8
+    /// Records `0..<liveRecords` are current; later slots are spare capacity from earlier sets.
+    @exclusivity(unchecked) final var liveRecords = 0
+    /// Options of the latest nested `set` that changed something (Backbone's `_pending`).
+    @exclusivity(unchecked) final var pending: SetOptions?
+    /// Keys touched since the outermost `set` began (Backbone's `changed` and `_previousAttributes`).
+    @exclusivity(unchecked) final var records = ChangeRecords()
+    /// Keys changed by the `set` calls on the stack, each call owning a suffix.
+    @exclusivity(unchecked) final var changedStack: [String] = []
+
     /// The model's event handlers.
     public final let eventHub = EventHub()
     /// A client id unique in this process (`"c1"`, `"c7"`), for models that have no id yet.
     public final let cid: String
-    /// The attribute that holds the model's id (``idAttribute`` of the class, `"id"` by default).
-    public final let idAttribute: String
     /// The model's id: refreshed from ``idAttribute`` whenever a `set` includes that key.
     ///
     /// Assigning it directly is allowed (as in Backbone) and lasts until a `set` touches the id attribute.
@@ -32,12 +61,6 @@ open class SyncModel: EventEmitter {
     }
     /// ``id`` as last read from the attributes (or assigned).
     @exclusivity(unchecked) final var storedId: JSON?
-    /// Whether ``id`` was assigned directly since a `set` last read it, so it may differ from the
-    /// id attribute. Otherwise a `set` whose id attribute did not change can skip re-reading it.
-    @exclusivity(unchecked) final var idIsAssigned = false
-    /// The UTF-8 length of the id attribute when only strings of that length can equal it
-    /// (`CanonicalASCII.hasOneSpelling`), up to 255; otherwise 0.
-    final let idAttributeFixedLength: UInt8
     /// The collection that owns the model: the first collection it was added to (held weakly).
     public final internal(set) weak var collection: SyncCollection?
     /// The error returned by the last validation that ran, `nil` if it passed.
@@ -49,22 +72,6 @@ open class SyncModel: EventEmitter {
         return storage
     }
 
-    @exclusivity(unchecked) final var storage: JSONObject
-    /// Keys touched since the outermost `set` began (Backbone's `changed` and `_previousAttributes`).
-    @exclusivity(unchecked) final var records = ChangeRecords()
-    /// Records `0..<liveRecords` are current; later slots are spare capacity from earlier sets.
-    @exclusivity(unchecked) final var liveRecords = 0
-    /// Whether the previous-attributes snapshot is the empty object taken before the constructor's
-    /// `set` (a fresh model), so construction records nothing per key.
-    @exclusivity(unchecked) final var previousIsEmpty = false
-    /// Whether a `set` is in progress (Backbone's `_changing`).
-    @exclusivity(unchecked) final var isChanging = false
-    /// Options of the latest nested `set` that changed something (Backbone's `_pending`).
-    @exclusivity(unchecked) final var pending: SetOptions?
-    /// Whether the outermost `set`'s own options are pending (saves copying them).
-    @exclusivity(unchecked) final var pendingIsOwn = false
-    /// Keys changed by the `set` calls on the stack, each call owning a suffix.
-    @exclusivity(unchecked) final var changedStack: [String] = []
     /// Observation support (see `SyncModel+Observation.swift`).
     final let observation = ModelObservation()
 
