@@ -1,5 +1,6 @@
 import Testing
 import TetherJSON
+import TetherTestSupport
 
 struct JSONObjectTests {
     @Test func keepsInsertionOrderAndComparesUnordered() {
@@ -50,5 +51,31 @@ struct JSONObjectTests {
             #expect(o["k3"] == "three")
             #expect(o.count == size + 1)
         }
+    }
+
+    /// `count` is derived (slots without an index, indexed keys with one); random inserts, updates
+    /// and removals across the index threshold and compactions keep it equal to a reference list's.
+    @Test func countFollowsEveryInsertUpdateAndRemoval() {
+        var rng = SplitMix64(seed: 4242)
+        var object = JSONObject()
+        var reference: [(String, JSON)] = []
+        for step in 0..<6_000 {
+            let key = "k\(rng.next() % 60)"
+            // Phases that grow past the index threshold and shrink back below it.
+            let removing = (step / 500) % 2 == 1 ? rng.next() % 4 != 0 : rng.next() % 4 == 0
+            if removing {
+                let removed = object.removeValue(forKey: key)
+                let position = reference.firstIndex { $0.0 == key }
+                #expect((removed == nil) == (position == nil))
+                if let position { reference.remove(at: position) }
+            } else {
+                let value = JSON.int(Int64(step))
+                object[key] = value
+                if let position = reference.firstIndex(where: { $0.0 == key }) { reference[position].1 = value } else { reference.append((key, value)) }
+            }
+            #expect(object.count == reference.count)
+            #expect(object.isEmpty == reference.isEmpty)
+        }
+        #expect(object.keys == reference.map(\.0))
     }
 }

@@ -7,13 +7,22 @@ extension JSONObject {
     /// Whether the two functions below may be called (the storage layout was verified).
     package static var storageAddressesAreKnown: Bool { StorageLayout.isVerified }
 
-    /// The start and byte length of the member storage of the object at `object` (which must be
-    /// readable), covering at most `limit` members.
+    /// The address of the member storage of the object at `object` (which must be readable).
     @inlinable @inline(__always)
-    package static func memberStorage(of object: UnsafeRawPointer, limit: Int = 12) -> (start: UnsafeRawPointer, bytes: Int) {
-        let storage = object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!, as: UnsafeRawPointer.self)
-        let count = Swift.min(object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.liveCount)!, as: Int.self), limit)
-        return (storage, StorageLayout.entryElementsOffset + count * MemoryLayout<Entry?>.stride)
+    package static func memberStorage(of object: UnsafeRawPointer) -> UnsafeRawPointer {
+        object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!, as: UnsafeRawPointer.self)
+    }
+
+    /// The number of slots in member storage at `storage`, read from the storage's first line.
+    @inlinable @inline(__always)
+    package static func slotCount(inMemberStorage storage: UnsafeRawPointer) -> Int {
+        storage.load(fromByteOffset: StorageLayout.countOffset, as: Int.self)
+    }
+
+    /// The bytes of member storage that hold its first `count` slots.
+    @inlinable @inline(__always)
+    package static func memberStorageBytes(slots count: Int) -> Int {
+        StorageLayout.entryElementsOffset + count * MemoryLayout<Entry?>.stride
     }
 
     /// Calls `body` with the storage address of each nested array or object among the first
@@ -23,8 +32,8 @@ extension JSONObject {
     package static func forEachNestedStorage(of object: UnsafeRawPointer, limit: Int = 12, _ body: (UnsafeRawPointer) -> Void) {
         guard object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!, as: UInt.self) == 0
         else { return }
-        let storage = object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!, as: UnsafeRawPointer.self)
-        let count = Swift.min(object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.liveCount)!, as: Int.self), limit)
+        let storage = memberStorage(of: object)
+        let count = Swift.min(slotCount(inMemberStorage: storage), limit)
         // Without an index there are no holes, and a present `Entry?` holds its `Entry` at offset 0.
         let entries = (storage + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry.self)
         let valueOffset = MemoryLayout<Entry>.offset(of: \Entry.value)!

@@ -11,8 +11,8 @@ import TetherJSON
 ///
 /// | inputs ahead | requests |
 /// |---|---|
-/// | 16 | the input's members |
-/// | 12 | the index bucket of its id |
+/// | 16 | the input's first members |
+/// | 12 | the index bucket of its id, the input's other members |
 /// | 8 | the model (looked up now, remembered) |
 /// | 4 | the model's members |
 /// | 2 | nested arrays and objects of both |
@@ -35,6 +35,9 @@ struct MergeLookahead: ~Copyable {
     private let filledFor: UnsafeMutablePointer<Int>
     /// ``ModelIndex/mutations`` when the ring was filled.
     private var indexVersion: Int
+    /// Stage 12's findings for stage 8, by position modulo ``ring``: where the input's string id
+    /// lies (inputs do not change during a `set`) and its index tag; `nil` for other ids.
+    private let ids: UnsafeMutablePointer<(id: UnsafePointer<JSON>, tag: UInt64)?>
 
     /// A lookahead for a merge into a collection with this id index; `nil` where object storage
     /// addresses are not known (see `JSONObject.storageAddressesAreKnown`).
@@ -45,12 +48,15 @@ struct MergeLookahead: ~Copyable {
         found.initialize(repeating: nil, count: Self.ring)
         filledFor = .allocate(capacity: Self.ring)
         filledFor.initialize(repeating: -1, count: Self.ring)
+        ids = .allocate(capacity: Self.ring)
+        ids.initialize(repeating: nil, count: Self.ring)
         indexVersion = index.mutations
     }
 
     deinit {
         found.deallocate()
         filledFor.deallocate()
+        ids.deallocate()
     }
 
     /// The model input `i` merges into, if it was looked up ahead and the index is unchanged
@@ -71,33 +77,50 @@ struct MergeLookahead: ~Copyable {
         at i: Int, _ inputs: Inputs, collection: SyncCollection, idAttribute: String
     ) {
         let count = inputs.count
-        if let input = inputs.attributesAddress(at: i &+ 16) { Self.prefetchMembers(of: UnsafeRawPointer(input)) }
-        if i &+ 12 < count, let input = inputs.attributesAddress(at: i &+ 12) {
-            JSONObject.withValue(forKey: idAttribute, in: input) { id in
-                if case .string(let key)? = id?.pointee { index.prefetchBucket(key) }
-            }
+        if let input = inputs.attributesAddress(at: i &+ 16) {
+            // Its size is not known before its first line arrives: enough lines for a typical
+            // model now (eight members), any others at stage 12.
+            Self.prefetch(JSONObject.memberStorage(of: UnsafeRawPointer(input)), from: 0, to: Self.typicalBytes)
         }
-        // A handler of the previous merge changed the index: forget what was found before it (a
-        // model no longer indexed may be gone; MergeLookaheadTests fails without this).
+        if i &+ 12 < count, let input = inputs.attributesAddress(at: i &+ 12) {
+            ids[(i &+ 12) & (Self.ring - 1)] = JSONObject.withValue(forKey: idAttribute, in: input) { id in
+                guard let id, case .string(let key) = id.pointee else { return nil }
+                return (id, index.prefetchBucket(key))
+            }
+            let storage = JSONObject.memberStorage(of: UnsafeRawPointer(input))
+            Self.prefetch(storage, from: Self.typicalBytes, to: Self.memberBytes(storage))
+        }
         if index.mutations != indexVersion {
             for k in 0..<Self.ring { filledFor[k] = -1 }
             indexVersion = index.mutations
         }
         if i &+ 8 < count, let input = inputs.attributesAddress(at: i &+ 8) {
-            let model = collection.member(for: input, idAttribute: idAttribute, defaultModelId: true)
             let slot = (i &+ 8) & (Self.ring - 1)
+            let model: Unmanaged<SyncModel>?
+            if i >= 4, let (id, tag) = ids[slot], case .string(let key) = id.pointee {
+                model = index.unretained(key, tag: tag)
+            } else {
+                model = collection.member(for: input, idAttribute: idAttribute, defaultModelId: true)
+            }
             found[slot] = model
             filledFor[slot] = i &+ 8
             if let model {
+                // What a merge reads lies in the model's first 128 bytes (see SyncModel's layout):
+                // two lines, or three when the object does not start on a line.
                 let object = UnsafeRawPointer(model.toOpaque())
-                // What a merge reads lies in the model's first two lines (see SyncModel's layout).
                 tether_prefetch(object)
                 tether_prefetch(object + 64)
+                tether_prefetch(object + 127)
             }
         }
-        if case let model?? = member(at: i &+ 4) {
+        if case let model?? = member(at: i &+ 4), let input = inputs.attributesAddress(at: i &+ 4) {
+            // The model's storage header is not here yet; a merge's input usually has the model's
+            // shape, and the input's header is.
+            let bytes = Self.memberBytes(JSONObject.memberStorage(of: UnsafeRawPointer(input)))
             model._withUnsafeGuaranteedRef { model in
-                withUnsafePointer(to: &model.storage) { Self.prefetchMembers(of: UnsafeRawPointer($0)) }
+                withUnsafePointer(to: &model.storage) { stored in
+                    Self.prefetch(JSONObject.memberStorage(of: UnsafeRawPointer(stored)), from: 0, to: bytes)
+                }
             }
         }
         if case let model?? = member(at: i &+ 2) {
@@ -108,11 +131,20 @@ struct MergeLookahead: ~Copyable {
         if let input = inputs.attributesAddress(at: i &+ 2) { Self.prefetchNested(of: UnsafeRawPointer(input)) }
     }
 
+    /// The member storage of an eight-member object, prefetched before its size is known.
+    private static let typicalBytes = JSONObject.memberStorageBytes(slots: 8)
+
+    /// The bytes of member storage worth prefetching (up to 12 members).
     @inline(__always)
-    private static func prefetchMembers(of object: UnsafeRawPointer) {
-        let (start, bytes) = JSONObject.memberStorage(of: object)
-        var offset = 0
-        while offset < bytes {
+    private static func memberBytes(_ storage: UnsafeRawPointer) -> Int {
+        JSONObject.memberStorageBytes(slots: Swift.min(JSONObject.slotCount(inMemberStorage: storage), 12))
+    }
+
+    /// Prefetches the lines of `start + from ..< start + to`.
+    @inline(__always)
+    private static func prefetch(_ start: UnsafeRawPointer, from: Int, to end: Int) {
+        var offset = from
+        while offset < end {
             tether_prefetch(start + offset)
             offset &+= 64
         }

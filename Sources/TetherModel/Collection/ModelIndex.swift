@@ -71,14 +71,23 @@ final class ModelIndex {
     /// replaced), for lookups on hot paths that take their own reference when they keep it.
     @inline(__always)
     func unretained(_ key: String) -> Unmanaged<SyncModel>? {
-        guard let i = find(key, tag: tag(key)), let model = (buckets + i).pointee.model else { return nil }
+        unretained(key, tag: tag(key))
+    }
+
+    /// ``unretained(_:)`` with the key's ``tag(_:)`` computed earlier.
+    @inline(__always)
+    func unretained(_ key: String, tag: UInt64) -> Unmanaged<SyncModel>? {
+        guard let i = find(key, tag: tag), let model = (buckets + i).pointee.model else { return nil }
         return Unmanaged.passUnretained(model)
     }
 
-    /// Asks the cache for the home bucket of `key` (a lookup of it a little later then finds it close).
+    /// Asks the cache for the home bucket of `key` (a lookup of it a little later then finds it
+    /// close); returns the key's tag for that lookup.
     @inline(__always)
-    func prefetchBucket(_ key: String) {
-        tether_prefetch(buckets + (Int(truncatingIfNeeded: tag(key)) & mask))
+    func prefetchBucket(_ key: String) -> UInt64 {
+        let tag = tag(key)
+        tether_prefetch(buckets + (Int(truncatingIfNeeded: tag) & mask))
+        return tag
     }
 
     /// Removes every key.
@@ -171,7 +180,7 @@ final class ModelIndex {
 
     /// The bucket tag of `key`: its hash with the top bit set.
     @inline(__always)
-    private func tag(_ key: String) -> UInt64 { Self.hash(key, seed: seed, inlineLayout: inlineLayout) | (1 &<< 63) }
+    func tag(_ key: String) -> UInt64 { Self.hash(key, seed: seed, inlineLayout: inlineLayout) | (1 &<< 63) }
 
     /// A per-process seed.
     static let processSeed: UInt64 = UInt64.random(in: 1...UInt64.max)

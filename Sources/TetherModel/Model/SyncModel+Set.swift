@@ -116,9 +116,7 @@ extension SyncModel {
     /// (see `JSONObject.equal`): same keys with equal values means every write would be a no-op,
     /// whatever the order.
     final func changesNothing(attributesAt object: UnsafePointer<JSONObject>) -> Bool? {
-        guard object.pointee.count == storage.count,
-              withUnsafePointer(to: &storage, { JSONObject.equal(object, $0) })
-        else { return nil }
+        guard withUnsafePointer(to: &storage, { JSONObject.equal(object, $0) }) else { return nil }
         return JSONObject.contains(key: idAttribute, in: object)
     }
 
