@@ -210,15 +210,6 @@ struct EqualityTests {
         #expect(StorageLayout.isVerified)
     }
 
-    /// An object is its slots and its optional index, nothing more (the member count is derived),
-    /// which keeps a `JSON` value at 17 bytes and a member entry at 40 (a collection merge reads
-    /// every entry of two objects, so each byte here is cache traffic).
-    @Test func anObjectIsTwoWordsAndAValueSeventeenBytes() {
-        #expect(MemoryLayout<JSONObject>.size == 2 * MemoryLayout<Int>.size)
-        #expect(MemoryLayout<JSON>.size == 17)
-        #expect(MemoryLayout<JSONObject.Entry?>.stride == 40)
-    }
-
     @Test func nestedContainersSharingOrNotSharingStorage() {
         let inner: JSON = ["deep": [1, 2, ["x": "y"]], "n": 1]
         let shared: JSON = ["a": inner, "b": [inner, inner]]

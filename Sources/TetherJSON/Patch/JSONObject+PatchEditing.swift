@@ -1,6 +1,6 @@
 // Slot-level edits the patch engine needs to undo a removal exactly (same member order), built on
-// JSONObject's internal storage. They keep JSONObject's invariants: without an index there are
-// no holes, and `index` (when present) maps every live key to its slot (so it counts the members).
+// JSONObject's internal storage. They keep JSONObject's invariants: `liveCount` counts non-nil
+// slots, and `index` (when present) maps every live key to its slot.
 
 extension JSONObject {
     /// Removes the member in `slot`. With `keepingSlot`, an indexed object leaves a hole instead of
@@ -10,6 +10,7 @@ extension JSONObject {
     @inline(__always)
     mutating func removeMember(atSlot slot: Int, keepingSlot: Bool) -> (entry: Entry, hole: Bool) {
         let entry = slots[slot].unsafelyUnwrapped
+        liveCount -= 1
         if index != nil {
             unindex(entry.key, slot: slot)
             slots[slot] = nil
@@ -22,6 +23,7 @@ extension JSONObject {
 
     /// Puts a member removed by ``removeMember(atSlot:keepingSlot:)`` back where it was.
     mutating func restore(_ entry: Entry, at slot: Int, intoHole: Bool) {
+        liveCount += 1
         if intoHole {
             index!.insert(slot: slot, hash: MemberIndex.hash(entry.key))
             slots[slot] = entry
@@ -34,6 +36,7 @@ extension JSONObject {
     /// Removes the member appended last (undo of an `add` that created it).
     mutating func removeLastAppended() {
         let entry = slots.removeLast().unsafelyUnwrapped
+        liveCount -= 1
         if index != nil { unindex(entry.key, slot: slots.count) }
     }
 

@@ -204,6 +204,9 @@ extension JSONObject {
     static func equal(atPayload lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer) -> Bool {
         let slotsOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!
         let indexOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!
+        let countOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.liveCount)!
+        guard lhs.load(fromByteOffset: countOffset, as: Int.self) == rhs.load(fromByteOffset: countOffset, as: Int.self)
+        else { return false }
         guard lhs.load(fromByteOffset: indexOffset, as: UInt.self) == 0,
               rhs.load(fromByteOffset: indexOffset, as: UInt.self) == 0
         else {

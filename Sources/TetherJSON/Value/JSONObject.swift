@@ -23,12 +23,8 @@ public struct JSONObject: Sendable {
     @usableFromInline var slots: [Entry?]
     /// Key → slot position, present only when there are more than ``indexThreshold`` slots.
     @usableFromInline var index: MemberIndex?
-    /// Number of live members: every slot without an index (there are no holes then), every
-    /// indexed key with one. Not stored, so an object is two words and a `JSON` value 17 bytes
-    /// (a stored count made it 25, and every member entry 48 bytes instead of 40).
-    @inlinable var liveCount: Int {
-        index == nil ? slots.count : index.unsafelyUnwrapped.count
-    }
+    /// Number of live members.
+    @usableFromInline var liveCount: Int
 
     /// Objects with more slots than this keep a hash index.
     public static let indexThreshold = 12
@@ -37,6 +33,7 @@ public struct JSONObject: Sendable {
     public init() {
         slots = []
         index = nil
+        liveCount = 0
     }
 
     @inlinable
@@ -79,6 +76,7 @@ public struct JSONObject: Sendable {
         if unique {
             slots = entries
             index = built
+            liveCount = entries.count
         } else {
             slots.reserveCapacity(entries.count)
             for entry in entries {
@@ -257,6 +255,7 @@ public struct JSONObject: Sendable {
     public mutating func removeValue(forKey key: String) -> JSON? {
         guard let i = slot(of: key) else { return nil }
         let old = slots[i].unsafelyUnwrapped.value
+        liveCount -= 1
         if index != nil {
             unindex(slots[i].unsafelyUnwrapped.key, slot: i)
             slots[i] = nil
@@ -318,11 +317,13 @@ public struct JSONObject: Sendable {
     public mutating func removeAll(keepingCapacity: Bool = false) {
         slots.removeAll(keepingCapacity: keepingCapacity)
         index = nil
+        liveCount = 0
     }
 
     @inlinable
     mutating func append(key: String, value: JSON) {
         slots.append(Entry(key: key, value: value))
+        liveCount += 1
         if index != nil {
             index!.insert(slot: slots.count - 1, hash: MemberIndex.hash(key))
         } else if slots.count > Self.indexThreshold {
