@@ -116,6 +116,7 @@ extension SyncModel {
     /// (see `JSONObject.equal`): same keys with equal values means every write would be a no-op,
     /// whatever the order.
     final func changesNothing(attributesAt object: UnsafePointer<JSONObject>) -> Bool? {
+        guard object.pointee.count == storage.count else { return matchesInOrder(object.pointee) }
         guard withUnsafePointer(to: &storage, { JSONObject.equal(object, $0) }) else { return nil }
         return JSONObject.contains(key: idAttribute, in: object)
     }
