@@ -186,13 +186,11 @@ extension JSONObject {
             }
         }
         let raw = UnsafeRawPointer(object)
-        let slotsOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!
-        let indexOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!
-        let storage = raw.load(fromByteOffset: slotsOffset, as: UnsafeRawPointer.self)
+        let storage = memberStorage(of: raw)
         let entries = (storage + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry?.self)
         let found: Int?
-        if raw.load(fromByteOffset: indexOffset, as: UInt.self) == 0 {
-            found = linearSlot(of: key, in: entries, count: storage.load(fromByteOffset: StorageLayout.countOffset, as: Int.self))
+        if !hasIndex(raw) {
+            found = linearSlot(of: key, in: entries, count: slotCount(inMemberStorage: storage))
         } else {
             found = object.pointee.indexedSlot(of: key)
         }

@@ -4,13 +4,19 @@
 // the ones ``StorageLayout`` verifies at startup; callers check ``storageAddressesAreKnown`` once.
 
 extension JSONObject {
-    /// Whether the two functions below may be called (the storage layout was verified).
+    /// Whether the functions below may be called (the storage layout was verified).
     package static var storageAddressesAreKnown: Bool { StorageLayout.isVerified }
 
     /// The address of the member storage of the object at `object` (which must be readable).
     @inlinable @inline(__always)
     package static func memberStorage(of object: UnsafeRawPointer) -> UnsafeRawPointer {
         object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!, as: UnsafeRawPointer.self)
+    }
+
+    /// Whether the object at `object` keeps an index (then its slots may hold holes).
+    @inlinable @inline(__always)
+    package static func hasIndex(_ object: UnsafeRawPointer) -> Bool {
+        object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!, as: UInt.self) != 0
     }
 
     /// The number of slots in member storage at `storage`, read from the storage's first line.
@@ -29,9 +35,8 @@ extension JSONObject {
     /// `limit` members of the object at `object`, whose member storage must be readable. Large
     /// objects (with an index, so possibly holes) yield nothing.
     @inlinable @inline(__always)
-    package static func forEachNestedStorage(of object: UnsafeRawPointer, limit: Int = 12, _ body: (UnsafeRawPointer) -> Void) {
-        guard object.load(fromByteOffset: MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!, as: UInt.self) == 0
-        else { return }
+    package static func forEachNestedStorage(of object: UnsafeRawPointer, limit: Int, _ body: (UnsafeRawPointer) -> Void) {
+        guard !hasIndex(object) else { return }
         let storage = memberStorage(of: object)
         let count = Swift.min(slotCount(inMemberStorage: storage), limit)
         // Without an index there are no holes, and a present `Entry?` holds its `Entry` at offset 0.

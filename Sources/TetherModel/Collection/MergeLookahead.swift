@@ -131,13 +131,16 @@ struct MergeLookahead: ~Copyable {
         if let input = inputs.attributesAddress(at: i &+ 2) { Self.prefetchNested(of: UnsafeRawPointer(input)) }
     }
 
+    /// The most members whose storage (and nested storage) one input or model gets prefetched.
+    private static let prefetchedMembers = 12
+
     /// The member storage of an eight-member object, prefetched before its size is known.
     private static let typicalBytes = JSONObject.memberStorageBytes(slots: 8)
 
-    /// The bytes of member storage worth prefetching (up to 12 members).
+    /// The bytes of member storage worth prefetching (up to ``prefetchedMembers`` members).
     @inline(__always)
     private static func memberBytes(_ storage: UnsafeRawPointer) -> Int {
-        JSONObject.memberStorageBytes(slots: Swift.min(JSONObject.slotCount(inMemberStorage: storage), 12))
+        JSONObject.memberStorageBytes(slots: Swift.min(JSONObject.slotCount(inMemberStorage: storage), prefetchedMembers))
     }
 
     /// Prefetches the lines of `start + from ..< start + to`.
@@ -152,7 +155,7 @@ struct MergeLookahead: ~Copyable {
 
     @inline(__always)
     private static func prefetchNested(of object: UnsafeRawPointer) {
-        JSONObject.forEachNestedStorage(of: object) { storage in
+        JSONObject.forEachNestedStorage(of: object, limit: prefetchedMembers) { storage in
             tether_prefetch(storage)
             tether_prefetch(storage + 64)
         }

@@ -180,7 +180,7 @@ final class ModelIndex {
 
     /// The bucket tag of `key`: its hash with the top bit set.
     @inline(__always)
-    func tag(_ key: String) -> UInt64 { Self.hash(key, seed: seed, inlineLayout: inlineLayout) | (1 &<< 63) }
+    private func tag(_ key: String) -> UInt64 { Self.hash(key, seed: seed, inlineLayout: inlineLayout) | (1 &<< 63) }
 
     /// A per-process seed.
     static let processSeed: UInt64 = UInt64.random(in: 1...UInt64.max)

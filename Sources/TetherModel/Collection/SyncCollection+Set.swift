@@ -222,9 +222,9 @@ extension SyncCollection {
     /// The member that raw attributes refer to (Backbone's `get(attrs)`). A plain
     /// `SyncCollection` reads the id attribute directly; subclasses go through their
     /// ``modelId(_:idAttribute:)``.
-    @inline(__always)
     ///
     /// Unretained: the id index holds the member until the next change to the collection.
+    @inline(__always)
     final func member(for attributes: UnsafePointer<JSONObject>, idAttribute: String, defaultModelId: Bool) -> Unmanaged<SyncModel>? {
         if !defaultModelId { return get(attributes: attributes.pointee).map { Unmanaged.passUnretained($0) } }
         // The id is read where it lies (a copy of the attributes costs atomic reference counts).

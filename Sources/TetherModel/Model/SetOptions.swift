@@ -213,40 +213,35 @@ public struct CollectionChanges {
 
 /// The merged models of a ``CollectionChanges``: a list, or the results of a `set` with a mark
 /// on each result that was a merge.
-struct MergedModels {
-    private var list: [SyncModel]
-    private var results: [SyncModel?]
-    /// Bit `i` is set when `results[i]` was merged.
-    private var marks: [UInt64]
-    /// Number of bits set in `marks`.
-    let markCount: Int
+enum MergedModels {
+    case list([SyncModel])
+    /// Bit `i` of `marks` is set when `results[i]` was merged; `count` bits are set.
+    case marked(results: [SyncModel?], marks: [UInt64], count: Int)
 
     init(_ list: [SyncModel]) {
-        self.list = list
-        results = []
-        marks = []
-        markCount = 0
+        self = .list(list)
     }
 
     init(results: [SyncModel?], marks: MergeMarks) {
-        list = []
-        self.results = results
-        self.markCount = marks.count
-        self.marks = marks.words
+        self = .marked(results: results, marks: marks.words, count: marks.count)
     }
 
     var array: [SyncModel] {
-        guard markCount > 0 else { return list }
-        var merged: [SyncModel] = []
-        merged.reserveCapacity(markCount)
-        for (w, word) in marks.enumerated() {
-            var bits = word
-            while bits != 0 {
-                merged.append(results[w &* 64 &+ bits.trailingZeroBitCount].unsafelyUnwrapped)
-                bits &= bits &- 1
+        switch self {
+        case .list(let list):
+            return list
+        case .marked(let results, let marks, let count):
+            var merged: [SyncModel] = []
+            merged.reserveCapacity(count)
+            for (w, word) in marks.enumerated() {
+                var bits = word
+                while bits != 0 {
+                    merged.append(results[w &* 64 &+ bits.trailingZeroBitCount].unsafelyUnwrapped)
+                    bits &= bits &- 1
+                }
             }
+            return merged
         }
-        return merged
     }
 }
 
