@@ -200,22 +200,18 @@ extension JSONObject {
 
     /// ``==(_:_:)`` for the payloads of two `.object` values, read in place (see ``StorageLayout``).
     static func equal(atPayload lhs: UnsafeRawPointer, _ rhs: UnsafeRawPointer) -> Bool {
-        let slotsOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.slots)!
-        let indexOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.index)!
         let countOffset = MemoryLayout<JSONObject>.offset(of: \JSONObject.liveCount)!
         guard lhs.load(fromByteOffset: countOffset, as: Int.self) == rhs.load(fromByteOffset: countOffset, as: Int.self)
         else { return false }
-        guard lhs.load(fromByteOffset: indexOffset, as: UInt.self) == 0,
-              rhs.load(fromByteOffset: indexOffset, as: UInt.self) == 0
-        else {
+        guard !hasIndex(lhs), !hasIndex(rhs) else {
             return lhs.assumingMemoryBound(to: JSONObject.self).pointee
                 == rhs.assumingMemoryBound(to: JSONObject.self).pointee
         }
-        let left = lhs.load(fromByteOffset: slotsOffset, as: UnsafeRawPointer.self)
-        let right = rhs.load(fromByteOffset: slotsOffset, as: UnsafeRawPointer.self)
+        let left = memberStorage(of: lhs)
+        let right = memberStorage(of: rhs)
         if left == right { return true }
-        let count = left.load(fromByteOffset: StorageLayout.countOffset, as: Int.self)
-        guard count == right.load(fromByteOffset: StorageLayout.countOffset, as: Int.self) else { return false }
+        let count = slotCount(inMemberStorage: left)
+        guard count == slotCount(inMemberStorage: right) else { return false }
         return membersEqual(
             (left + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry?.self),
             (right + StorageLayout.entryElementsOffset).assumingMemoryBound(to: Entry?.self), count: count)
