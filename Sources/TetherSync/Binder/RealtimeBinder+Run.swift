@@ -77,7 +77,9 @@ extension RealtimeBinder {
         for await inbound in connection.inbound {
             switch inbound {
             case .frames(let texts):
-                for text in texts { handleFrame(text) }
+                // A destroyed binder applies nothing more: `destroy()` saved its state, and what it
+                // did not apply is replayed to the next process from the saved cursor.
+                for text in texts where !isDestroyed { handleFrame(text) }
                 flushEvents()
                 saveIfNeeded()
                 if phase == .synced { reachedSync = true }

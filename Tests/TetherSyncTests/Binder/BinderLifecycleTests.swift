@@ -101,4 +101,24 @@ import TetherSync
         #expect(!session.binder.hasPendingWrites(collection: "todos", id: "t2"))
         #expect(result.pendingWrites == 1)
     }
+
+    /// After `destroy()` the binder applies nothing more, even frames already received: its state
+    /// was saved at destroy time, and the next process resumes from that cursor.
+    @Test func aDestroyedBinderAppliesNoMoreFrames() async throws {
+        let server = SimulatedServer(seed: 1)
+        server.write(try .set(["t1"], ["id": "t1"], stamp: VersionStamp(parsing: "001732645000000-000000-server")))
+        let binder = try RealtimeBinder(options: .init(clientID: "a"))
+        let collection = SyncCollection()
+        var log: [String] = []
+        binder.observe { log.append($0.name) }
+        // The snapshot's `add` destroys the binder; `synced` is already waiting in the next batch.
+        collection.on("add") { _ in binder.destroy() }
+        binder.bind(collection, as: SimulatedServer.collectionName)
+        binder.attach(SimulatedTransport(server: server))
+        await binder.run()
+        #expect(collection.count == 1)
+        #expect(!log.contains("synced"), "\(log)")
+        #expect(log.prefix(4) == ["connecting", "open", "before:destroy", "destroy"], "\(log)")
+        #expect(binder.phase != .synced)
+    }
 }
