@@ -61,6 +61,11 @@ MUTANTS = [
      "VersionedDocument(snapshotState: snapshot.state, versions: snapshot.versions)",
      "VersionedDocument(snapshotState: snapshot.state, versions: nil)",
      "a snapshot's stamps and tombstones are ignored"),
+    ("resync-readds", f"{SYNC}/Binder/SyncCollection+RealtimeBindable.swift",
+     "        switch (upserts.isEmpty, removals.isEmpty) {",
+     "        _ = remove(upserts.compactMap { $0[idKey].flatMap { get($0) } }, options: options)\n"
+     "        switch (upserts.isEmpty, removals.isEmpty) {",
+     "a changed model is removed and re-added instead of changed in place (blanket resync)"),
     ("no-outbox-resend", f"{SYNC}/Binder/RealtimeBinder+Run.swift",
      "sender.enqueue(outbox.map { $0.frame.encoded() })",
      "_ = outbox",
@@ -92,9 +97,11 @@ def run(cmd, **kw):
 def failing_tests(output):
     names = []
     for line in output.splitlines():
-        m = re.search(r"✘ Test (\S+?)(?:\(.*?\))? (?:with \d+ test cases )?(?:failed|recorded)", line)
-        if m and m.group(1) not in names:
-            names.append(m.group(1))
+        # `✘ Test name(arguments) failed ...` or, for a test with a display name, `✘ Test "text" failed ...`
+        m = re.search(r'✘ Test (?:"([^"]+)"|(\w+)(?:\(.*?\))?) (?:with \d+ test cases? )?(?:failed|recorded)', line)
+        name = m and (m.group(1) or m.group(2))
+        if name and name not in names:
+            names.append(name)
     return names
 
 

@@ -20,6 +20,21 @@ import TetherSync
         #expect(session.collections["todos"]?.get("t1")?.get("n") == 1)
     }
 
+    /// The hybrid logical clock moves past every stamp it receives, so a write made after seeing
+    /// another one wins over it — even when the other writer's clock runs an hour ahead of ours.
+    @Test func aLocalWriteAfterARemoteOneWinsEvenWhenTheRemoteClockIsAhead() async throws {
+        var b = B()
+        b.start(state: ["t1": ["id": "t1", "title": "milk"]])
+        b.inn(B.patch(1, [B.set("/t1/title", "bread", B.stamp(B.t0 + 3_600_000, 0, "bob"))]))
+        b.local(.set, "t1", ["title": "oat milk"])
+        b.out(["type": "mutate", "mutation": 1])
+        let session = try ReplaySession(transcript: b.transcript)
+        let result = await session.run()
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        #expect(result.state == ["todos": ["t1": ["id": "t1", "title": "oat milk"]]])
+        #expect(session.binder.state(of: "todos") == ["t1": ["id": "t1", "title": "oat milk"]])
+    }
+
     @Test func aCloseFramesRetryHintDelaysTheReconnect() async throws {
         var b = B()
         b.start(state: [:])

@@ -44,21 +44,31 @@ import TetherTestSupport
         }
     }
 
-    /// Every frame in every session is a valid protocol-v1 frame, except in the malformed-frames session.
+    /// Every frame in every session is a valid protocol-v1 frame, except the deliberately malformed
+    /// ones: an incoming frame that does not decode must be one the session expects a
+    /// `malformed-frame` error event for (so only the malformed-frames session has any).
     @Test func sessionFramesAreValidProtocolFrames() throws {
-        for name in Self.sessions where !name.contains("malformed") {
-            let transcript = try Transcript(jsonl: Array(try FixturePaths.data(FixturePaths.fixture("sessions/\(name)"))))
+        var malformedSeen = 0
+        for name in Self.sessions {
+            let url = FixturePaths.fixture("sessions/\(name)")
+            let transcript = try Transcript(jsonl: Array(try FixturePaths.data(url)))
+            var undecodable = 0
             for entry in transcript.entries {
                 switch entry {
                 case .in(let texts):
-                    for text in texts { _ = try WireFrame(bytes: text) }
+                    for text in texts where (try? WireFrame(bytes: text)) == nil { undecodable += 1 }
                 case .out(let frame):
-                    // `out` frames may omit members (subset matching) but must name a known type.
-                    #expect(frame["type"]?.stringValue.map { ["hello", "subscribe", "mutate", "pong", "ping"].contains($0) } == true)
+                    // `out` frames may omit members (subset matching) but must name a client frame type.
+                    #expect(frame["type"]?.stringValue.map { ["hello", "subscribe", "mutate", "pong", "ping"].contains($0) } == true, "\(name)")
                 default:
                     break
                 }
             }
+            let expected = try JSON(parsing: Array(try FixturePaths.data(url.deletingPathExtension().appendingPathExtension("expected.json"))))
+            let reported = expected["events"]?.arrayValue?.filter { $0["error"] == "malformed-frame" }.count ?? 0
+            #expect(undecodable == reported, "\(name): \(undecodable) frames do not decode, \(reported) malformed-frame events expected")
+            malformedSeen += undecodable
         }
+        #expect(malformedSeen >= 5, "the malformed-frames session lost its malformed frames")
     }
 }

@@ -44,6 +44,31 @@ extension VersioningTests {
             }
         }
 
+        /// Stamps from a tiny range of times and counters tie often across replicas; only the replica
+        /// id orders them, and any delivery order must still give the same bytes.
+        @Test("stamps that tie on time and counter are ordered by replica id", arguments: seeds.prefix(60))
+        func tiesAreOrderedByReplica(seed: UInt64) throws {
+            var rng = SplitMix64(seed: seed &+ 9_000)
+            let replicas = try ["a", "b", "c"].map { try ReplicaID($0) }
+            let paths: [[String]] = [["m"], ["m", "x"], ["m", "y"], ["m", "x", "z"], ["n"], ["n", "x"]]
+            var writes: [VersionedWrite] = []
+            var used = Set<VersionStamp>()
+            while writes.count < 16 {
+                let stamp = try VersionStamp(physical: UInt64.random(in: 1...4, using: &rng), counter: UInt32.random(in: 0...1, using: &rng),
+                                             replica: replicas.randomElement(using: &rng)!)
+                guard used.insert(stamp).inserted else { continue }
+                let path = paths.randomElement(using: &rng)!
+                let value: JSON = path.count == 1 ? ["v": .int(Int64(writes.count))] : .int(Int64(writes.count))
+                writes.append(try Int.random(in: 0..<4, using: &rng) == 0 ? .remove(path, stamp: stamp) : .set(path, value, stamp: stamp))
+            }
+            let expected = ReferenceMaterializer.canonicalBytes(of: writes)
+            for _ in 0..<6 {
+                var document = VersionedDocument()
+                for write in writes.shuffled(using: &rng) { document.apply(write) }
+                #expect(document.canonicalBytes == expected, "seed \(seed): \(writes)")
+            }
+        }
+
         @Test("apply reports exactly whether the visible state changed, and which model", arguments: seeds.prefix(60))
         func applyReportsChanges(seed: UInt64) {
             var rng = SplitMix64(seed: seed &+ 1_000)
