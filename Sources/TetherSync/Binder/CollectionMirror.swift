@@ -99,6 +99,15 @@ struct CollectionMirror {
         return rebuildVisible(pending: pending)
     }
 
+    /// Drops tombstones stamped before `cutoff` (milliseconds) from both documents; the visible
+    /// state does not change.
+    ///
+    /// - Returns: how many tombstones the confirmed state lost.
+    mutating func collectTombstones(olderThan cutoff: UInt64) -> Int {
+        _ = visible.collectGarbage(olderThan: cutoff)
+        return confirmed.collectGarbage(olderThan: cutoff)
+    }
+
     /// Applies a local write to the visible state only.
     mutating func applyLocal(_ writes: [VersionedWrite]) {
         for write in writes { visible.apply(write) }

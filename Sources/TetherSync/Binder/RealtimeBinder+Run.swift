@@ -81,6 +81,7 @@ extension RealtimeBinder {
                 // did not apply is replayed to the next process from the saved cursor.
                 for text in texts where !isDestroyed { handleFrame(text) }
                 flushEvents()
+                collectTombstonesIfDue()
                 saveIfNeeded()
                 if phase == .synced { reachedSync = true }
             case .closed(let closeReason):

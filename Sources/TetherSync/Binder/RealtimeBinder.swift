@@ -30,6 +30,10 @@ open class RealtimeBinder: EventEmitter {
         public var token: (@Sendable () async -> String?)?
         /// Frame decoding limits.
         public var limits: WireFrame.Limits
+        /// Tombstones older than this much stamp time are dropped from the mirrors, which bounds
+        /// their metadata (VERSIONING.md, "The tombstone horizon"); `nil` keeps them forever. Keep it
+        /// at most the server's horizon, and longer than any write can stay in flight.
+        public var tombstoneHorizonMilliseconds: UInt64?
 
         public init(
             clientID: String,
@@ -39,7 +43,8 @@ open class RealtimeBinder: EventEmitter {
             store: BinderStore? = nil,
             maximumOutbox: Int = 10_000,
             token: (@Sendable () async -> String?)? = nil,
-            limits: WireFrame.Limits = .standard
+            limits: WireFrame.Limits = .standard,
+            tombstoneHorizonMilliseconds: UInt64? = VersionedDocument.defaultTombstoneHorizon
         ) {
             self.clientID = clientID
             self.clock = clock
@@ -49,6 +54,7 @@ open class RealtimeBinder: EventEmitter {
             self.maximumOutbox = maximumOutbox
             self.token = token
             self.limits = limits
+            self.tombstoneHorizonMilliseconds = tombstoneHorizonMilliseconds
         }
     }
 
@@ -106,6 +112,8 @@ open class RealtimeBinder: EventEmitter {
     var nextObserverID = 0
     var loaded: BinderStore.Contents?
     var stopObserving: [String: () -> Void] = [:]
+    /// Clock time of the last tombstone collection (0: never).
+    var lastTombstoneCollection: UInt64 = 0
 
     /// Creates a binder; with a ``Options/store`` it reloads the persisted state and outbox.
     ///
