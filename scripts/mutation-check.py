@@ -70,6 +70,10 @@ MUTANTS = [
      "sender.enqueue(outbox.map { $0.frame.encoded() })",
      "_ = outbox",
      "unacknowledged mutations are not resent after a reconnect"),
+    ("no-tombstone-collection", f"{SYNC}/Binder/RealtimeBinder+Run.swift",
+     "                collectTombstonesIfDue()\n",
+     "",
+     "the binder never forgets tombstones (metadata grows without bound)"),
     ("frames-after-destroy", f"{SYNC}/Binder/RealtimeBinder+Run.swift",
      "for text in texts where !isDestroyed { handleFrame(text) }",
      "for text in texts { handleFrame(text) }",
@@ -157,7 +161,7 @@ def main():
         if not killed:
             survivors.append(name)
         results.append((name, killed, caught))
-        shown = ", ".join(caught[:5]) + (f" (+{len(caught) - 5} more)" if len(caught) > 5 else "")
+        shown = " | ".join(caught[:5]) + (f" (+{len(caught) - 5} more)" if len(caught) > 5 else "")
         print(f"{'KILLED ' if killed else 'SURVIVED'} {name:26} {time.time() - started:5.0f} s  {shown}", flush=True)
 
     print(f"\n{len(results) - len(survivors)} of {len(results)} mutants killed by `swift test --filter {args.filter}`")

@@ -60,6 +60,7 @@ import TetherTestSupport
         /// instant (what the binder saved before sending), not what `destroy()` would save.
         func crashAndRestart() async throws {
             restarts += 1
+            server.cut(client: id)  // nothing the old process still had queued leaves it
             let disk = folder.appendingPathComponent("\(id)-\(restarts).json")
             if FileManager.default.fileExists(atPath: store.url.path) {
                 try FileManager.default.copyItem(at: store.url, to: disk)
@@ -142,7 +143,11 @@ import TetherTestSupport
                     #expect(replica.shownState == Self.visibleBytes(replica.binder))
                 }
             case 55..<65: server.cut(client: replica.id)
-            case 65..<70: try await replica.crashAndRestart()
+            case 65..<68: try await replica.crashAndRestart()
+            case 68..<70:
+                // A crash right after a write, before any answer: only the disk keeps the write.
+                Self.write(on: replica, rng: &rng, serial: step)
+                try await replica.crashAndRestart()
             case 70..<72: server.restartWithNewEpoch()
             case 72..<80: server.heartbeat()
             default: break
