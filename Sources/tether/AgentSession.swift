@@ -22,8 +22,6 @@ final class AgentSession {
     private(set) var fatalClose: TransportCloseReason?
     /// Rejected local writes: (mutation, code, reason).
     private(set) var rejections: [(mutation: UInt64, code: String, reason: String?)] = []
-    /// Local writes the binder refused (outbox full, invalid write), in order.
-    private(set) var localWriteErrors: [String] = []
     /// Mutation ids acknowledged since start.
     private(set) var acked: [UInt64] = []
     private var runner: Task<Void, Never>?
@@ -98,8 +96,6 @@ final class AgentSession {
             rejections.append((mutation.mutation, code, reason))
         case .acked(_, let mutation):
             acked.append(mutation.mutation)
-        case .error(.localWrite(let reason)):
-            localWriteErrors.append(reason)
         default:
             break
         }

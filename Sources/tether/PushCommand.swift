@@ -1,6 +1,7 @@
 // `tether push`: sends a local RFC 6902 patch to a collection as a mutation, and waits for the ack.
 //
-// Exit codes: 0 every resulting mutation was acknowledged (a summary line on stdout); 1 the server
+// The patch becomes one mutation, normalized at the origin (RealtimeBinder.applyLocalPatch).
+// Exit codes: 0 the mutation was acknowledged (a summary line on stdout); 1 the server
 // rejected it (code and reason on stderr), the patch does not apply to the current state, or the
 // server could not be reached in time; 2 usage error, unreadable or malformed patch.
 import Foundation
@@ -104,24 +105,21 @@ enum PushCommand {
         guard await session.wait(timeout: timeout, until: { session.isSynced }) else {
             throw AgentExit(status: 1, message: failure(session, "could not sync \(name) with \(session.options.server.absoluteString) within \(timeout)"))
         }
-        let current = session.binder.state(of: name) ?? .object([:])
-        let patched: JSON
-        do { patched = try patch.applied(to: current) } catch {
-            throw AgentExit(status: 1, message: "the patch does not apply to the current state of \(name): \(error)")
+        // One mutation for the whole patch, normalized at the origin (exact paths; arrays whole).
+        let mutation: MutationID?
+        do throws(RealtimeBinder.LocalPatchError) {
+            mutation = try session.binder.applyLocalPatch(patch, to: name)
+        } catch {
+            switch error {
+            case .patch(let reason):
+                throw AgentExit(status: 1, message: "the patch does not apply to the current state of \(name): \(reason)")
+            default:
+                throw AgentExit(status: 1, message: "the write was refused locally: \(error)")
+            }
         }
-        let changes = try localChanges(from: current, to: patched)
-        guard !changes.isEmpty else {
+        guard mutation != nil else {
             print(#"{"client":"\#(session.clientID)","collection":"\#(name)","mutations":[]}"#)
             return
-        }
-        let collection = session.collections[0].collection
-        let before = session.binder.pendingWriteCount
-        for change in changes { write(change, to: collection) }
-        if let refused = session.localWriteErrors.first {
-            throw AgentExit(status: 1, message: "the write was refused locally: \(refused)")
-        }
-        guard session.binder.pendingWriteCount > before || session.binder.hasPendingWrites else {
-            throw AgentExit(status: 1, message: "the binder recorded no mutation for the patch")
         }
         let done = await session.wait(timeout: timeout, until: { !session.binder.hasPendingWrites })
         if let rejection = session.rejections.first {
@@ -134,61 +132,10 @@ enum PushCommand {
         print(#"{"client":"\#(session.clientID)","collection":"\#(name)","mutations":[\#(ids)]}"#)
     }
 
-    /// Makes one change through the model layer, as an application would; the binder turns it into a
-    /// stamped mutation.
-    @MainActor
-    private static func write(_ change: RealtimeLocalChange, to collection: SyncCollection) {
-        switch change {
-        case .added(let id, var attributes):
-            // The collection keys models by their id attribute; the key is the model's id (PROTOCOL.md 1).
-            if attributes[collection.modelType.idAttribute] == nil {
-                attributes[collection.modelType.idAttribute] = .string(id)
-            }
-            _ = collection.add(attributes)
-        case .removed(let id):
-            _ = collection.remove(id: .string(id))
-        case .changed(let id, let set, let unset):
-            guard let model = collection.get(.string(id)) else { return }
-            if !set.isEmpty { _ = model.set(set) }
-            for key in unset { _ = model.unset(key) }
-        }
-    }
-
     /// The message for a session that did not get where it should: the binder's own reason when it stopped.
     @MainActor
     private static func failure(_ session: AgentSession, _ message: String) -> String {
         guard let reason = session.fatalClose else { return message }
         return "\(message): \(reason.code)\(reason.message.isEmpty ? "" : ": \(reason.message)")"
-    }
-
-    /// Per-model changes taking the collection from `current` to `patched`: a new model is an add, a
-    /// missing one a remove, and a changed one sets the attributes that differ and unsets those gone.
-    /// A model must stay an object whose `id`, when present, is its key (PROTOCOL.md section 1).
-    static func localChanges(from current: JSON, to patched: JSON) throws(AgentExit) -> [RealtimeLocalChange] {
-        guard case .object(let after) = patched else {
-            throw AgentExit(status: 1, message: "the patched collection must stay an object of models")
-        }
-        let before = current.objectValue ?? [:]
-        var changes: [RealtimeLocalChange] = []
-        for id in before.keys.sorted() where after[id] == nil {
-            changes.append(.removed(id: id))
-        }
-        for id in after.keys.sorted() {
-            guard case .object(let attributes)? = after[id] else {
-                throw AgentExit(status: 1, message: "model \"\(id)\" must be a JSON object")
-            }
-            if let modelID = attributes["id"], modelID != .string(id) {
-                throw AgentExit(status: 1, message: "model \"\(id)\" has id \(modelID); a model's id must equal its key")
-            }
-            guard let old = before[id]?.objectValue else {
-                changes.append(.added(id: id, attributes: attributes))
-                continue
-            }
-            var set = JSONObject()
-            for (key, value) in attributes where old[key] != value { set[key] = value }
-            let unset = old.keys.filter { attributes[$0] == nil }.sorted()
-            if !set.isEmpty || !unset.isEmpty { changes.append(.changed(id: id, set: set, unset: unset)) }
-        }
-        return changes
     }
 }

@@ -11,10 +11,10 @@ extension EndToEndTests {
             defer { server.kill() }
             try await server.seed("todos", stateJSON: #"{"a":{"id":"a"}}"#)
             let before = try await server.state("todos")
-            // Replacing model "a" with 10,001 new attributes is one model.set, so one mutation of 10,001
-            // ops: over the server's limit of 10,000 ops per mutation (PROTOCOL.md section 8): `too-large`.
-            let attributes = (0...10_000).map { #""k\#($0)":0"# }.joined(separator: ",")
-            let patch = #"[{"op":"replace","path":"/a","value":{"id":"a",\#(attributes)}}]"#
+            // 10,001 ops on distinct attributes normalize to 10,001 writes in one mutation: over the
+            // server's limit of 10,000 ops per mutation (PROTOCOL.md section 8), so `too-large`.
+            let ops = (0...10_000).map { #"{"op":"add","path":"/a/k\#($0)","value":0}"# }.joined(separator: ",")
+            let patch = "[\(ops)]"
             let result = try await EndToEndTests.push(server, transport: transport, patch: patch)
             #expect(result.status == 1)
             #expect(result.stderr.contains("rejected: too-large"), "\(result.stderr)")

@@ -33,12 +33,20 @@ extension RealtimeBinder {
             return refuseLocal(name, id, "outbox full (\(options.maximumOutbox) unacknowledged mutations)")
         }
         withMirror(name) { $0.applyLocal(writes) }
+        enqueueMutation(of: writes, in: name)
+    }
+
+    /// Queues writes already applied to the visible state as the next mutation: saved before it is
+    /// sent, so that a crash after sending cannot lose it (PROTOCOL.md section 5).
+    @discardableResult
+    func enqueueMutation(of writes: [VersionedWrite], in name: String) -> MutationID {
         let mutation = PendingMutation(id: MutationID(client: options.clientID, mutation: nextMutation), collection: name, writes: writes)
         nextMutation += 1
         outbox.append(mutation)
         needsSave = true
         saveIfNeeded()
         sender?.enqueue([mutation.frame.encoded()])
+        return mutation.id
     }
 
     /// Undoes a local change that could not become a mutation: the model returns to its visible state.
