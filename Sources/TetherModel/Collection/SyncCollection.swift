@@ -44,6 +44,10 @@ open class SyncCollection: EventEmitter {
     final lazy var bubbleHandler = RegisteredHandler(
         token: bubbleToken.id, context: ObjectIdentifier(self), callback: bubble, once: false, listener: nil)
 
+    /// Answers ``SyncModel/hasPendingWrites`` for this collection's models; installed by the sync
+    /// layer that binds the collection (held weakly: the binder owns it).
+    public final weak var pendingWritesSource: (any PendingWritesSource)?
+
     /// An empty collection.
     public init(model: SyncModel.Type = SyncModel.self, comparator: Comparator? = nil) {
         self.modelType = model

@@ -14,6 +14,29 @@ public protocol RealtimeBindable: AnyObject {
     ///
     /// - Returns: a function that stops the reporting.
     func realtimeObserve(_ handler: @escaping (RealtimeLocalChange) -> Void) -> () -> Void
+
+    /// Receives the binder's answer to "does this model have unacknowledged writes?" (held weakly),
+    /// for collections that expose it on their models. The default does nothing.
+    func realtimeInstall(pendingWrites source: any PendingWritesSource)
+}
+
+extension RealtimeBindable {
+    public func realtimeInstall(pendingWrites source: any PendingWritesSource) {}
+}
+
+/// Answers ``PendingWritesSource`` for one bound collection from its binder's outbox.
+final class BoundPendingWrites: PendingWritesSource {
+    weak var binder: RealtimeBinder?
+    let collection: String
+
+    init(binder: RealtimeBinder, collection: String) {
+        self.binder = binder
+        self.collection = collection
+    }
+
+    func hasPendingWrites(modelID: String) -> Bool {
+        binder?.hasPendingWrites(collection: collection, id: modelID) ?? false
+    }
 }
 
 /// A change the application made to a bound collection.

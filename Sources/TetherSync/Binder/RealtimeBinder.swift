@@ -112,6 +112,8 @@ open class RealtimeBinder: EventEmitter {
     var nextObserverID = 0
     var loaded: BinderStore.Contents?
     var stopObserving: [String: () -> Void] = [:]
+    /// Per bound collection, what its models' `hasPendingWrites` asks (the collection holds it weakly).
+    var pendingWritesSources: [String: BoundPendingWrites] = [:]
     /// Clock time of the last tombstone collection (0: never).
     var lastTombstoneCollection: UInt64 = 0
 
@@ -196,6 +198,9 @@ open class RealtimeBinder: EventEmitter {
         order.append(name)
         if mirrors[name] == nil { mirrors[name] = CollectionMirror(name: name) }
         stopObserving[name] = collection.realtimeObserve { [weak self] change in self?.localChange(change, in: name) }
+        let source = BoundPendingWrites(binder: self, collection: name)
+        pendingWritesSources[name] = source
+        collection.realtimeInstall(pendingWrites: source)
         // Bring the collection to the (possibly restored) visible state.
         let visible = mirrors[name]!.visible.state.objectValue ?? [:]
         if !visible.isEmpty {

@@ -66,6 +66,10 @@ extension SyncCollection: RealtimeBindable {
         }
     }
 
+    public func realtimeInstall(pendingWrites source: any PendingWritesSource) {
+        pendingWritesSource = source
+    }
+
     public func realtimeObserve(_ handler: @escaping (RealtimeLocalChange) -> Void) -> () -> Void {
         let token = on("add remove change") { event in
             if event.options?.userInfo[SyncCollection.remoteChangeKey] != nil { return }

@@ -99,6 +99,10 @@ import TetherSync
         #expect(session.binder.hasPendingWrites)
         #expect(session.binder.hasPendingWrites(collection: "todos", id: "t1"))
         #expect(!session.binder.hasPendingWrites(collection: "todos", id: "t2"))
+        // The models say so themselves.
+        #expect(session.collections["todos"]?.get("t1")?.hasPendingWrites == true)
+        #expect(session.collections["todos"]?.get("t2")?.hasPendingWrites == false)
+        #expect(SyncModel(["id": "t1"]).hasPendingWrites == false)  // in no bound collection
         #expect(result.pendingWrites == 1)
     }
 

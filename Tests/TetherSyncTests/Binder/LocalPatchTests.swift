@@ -46,6 +46,7 @@ import TetherSync
         #expect(aliceTodos.get("t1")?.get("meta") == ["a": 2, "b": 1])
         #expect(aliceTodos.get("t1")?.get("tags") == ["x", "z", "y"])
         #expect(alice.hasPendingWrites(collection: "todos", id: "t1"))
+        #expect(aliceTodos.get("t1")?.hasPendingWrites == true)
         // Bob has not seen Alice's write yet when he edits a sibling key.
         let second = try bob.applyLocalPatch(Self.patch(#"[{"op":"replace","path":"/t1/meta/b","value":3}]"#), to: "todos")
         #expect(second == MutationID(client: "bob", mutation: 1))
@@ -58,6 +59,7 @@ import TetherSync
             #expect(binder.state(of: "todos") == expected)
             #expect(binder.confirmedCanonicalBytes(of: "todos") == server.canonicalBytes)
             #expect(collection.get("t1")?.attributes == expected["t1"]?.objectValue)
+            #expect(collection.get("t1")?.hasPendingWrites == false)
         }
         #expect(server.mergeCount(of: MutationID(client: "alice", mutation: 1)) == 1)
         #expect(server.violations.isEmpty, "\(server.violations)")
