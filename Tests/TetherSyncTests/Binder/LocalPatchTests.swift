@@ -13,12 +13,14 @@ import TetherSync
         binder.bind(collection, as: SimulatedServer.collectionName)
         binder.attach(SimulatedTransport(server: server))
         let task = Task { await binder.run() }
-        #expect(await eventually { binder.phase == .synced }, "\(client) never synced")
+        try #require(await eventually { binder.phase == .synced }, "\(client) never synced")
         return (binder, collection, task)
     }
 
+    /// Polls `condition` until it holds or 60 s pass: generous, because parallel suites can keep
+    /// the main actor busy for seconds on a loaded machine; normally it takes milliseconds.
     static func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while !condition() {
             guard ContinuousClock.now < deadline else { return false }
             try? await Task.sleep(for: .milliseconds(2))

@@ -158,7 +158,8 @@ import TetherTestSupport
         // Heal: no more faults, every replica reconnects (resending its outbox) and catches up.
         server.faults = .none
         server.closeAll()
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Normally settles in milliseconds; generous because parallel suites share the main actor.
+        let deadline = ContinuousClock.now + .seconds(90)
         func settled() -> Bool {
             replicas.allSatisfy { r in
                 !r.binder.hasPendingWrites && r.binder.phase == .synced && r.binder.cursor(of: SimulatedServer.collectionName) == server.cursor
