@@ -164,6 +164,8 @@ def main():
         shown = " | ".join(caught[:5]) + (f" (+{len(caught) - 5} more)" if len(caught) > 5 else "")
         print(f"{'KILLED ' if killed else 'SURVIVED'} {name:26} {time.time() - started:5.0f} s  {shown}", flush=True)
 
+    # The sources are restored; rebuild so that the next `swift test --skip-build` tests them, not the last mutant.
+    run(["swift", "build", "--build-tests"])
     print(f"\n{len(results) - len(survivors)} of {len(results)} mutants killed by `swift test --filter {args.filter}`")
     if survivors:
         print("survived:", ", ".join(survivors))

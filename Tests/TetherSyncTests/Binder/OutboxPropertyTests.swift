@@ -182,8 +182,10 @@ import TetherTestSupport
             // Byte-identical with the server: the confirmed state, the visible state, the models.
             #expect(binder.confirmedCanonicalBytes(of: SimulatedServer.collectionName) == expected,
                     "\(diagnostics) \(replica.id) confirmed \(text(binder.confirmedCanonicalBytes(of: "todos") ?? [])) != \(text(expected))")
-            #expect(binder.state(of: SimulatedServer.collectionName)?.serializedBytes(options: [.sortedKeys]) == expected, "\(diagnostics) \(replica.id)")
-            #expect(replica.shownState == Self.visibleBytes(binder), "\(diagnostics) \(replica.id) models differ from the binder")
+            let visible = binder.state(of: SimulatedServer.collectionName)?.serializedBytes(options: [.sortedKeys]) ?? []
+            #expect(visible == expected, "\(diagnostics) \(replica.id) visible \(text(visible)) != \(text(expected))")
+            #expect(replica.shownState == Self.visibleBytes(binder),
+                    "\(diagnostics) \(replica.id) models \(text(replica.shownState)) differ from the binder's \(text(Self.visibleBytes(binder)))")
             #expect(replica.errors.isEmpty, "\(diagnostics) \(replica.id): \(replica.errors)")
 
             // Exactly once: every mutation this client made has one outcome, the server's.
