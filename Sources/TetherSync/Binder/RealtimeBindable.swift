@@ -24,21 +24,6 @@ extension RealtimeBindable {
     public func realtimeInstall(pendingWrites source: any PendingWritesSource) {}
 }
 
-/// Answers ``PendingWritesSource`` for one bound collection from its binder's outbox.
-final class BoundPendingWrites: PendingWritesSource {
-    weak var binder: RealtimeBinder?
-    let collection: String
-
-    init(binder: RealtimeBinder, collection: String) {
-        self.binder = binder
-        self.collection = collection
-    }
-
-    func hasPendingWrites(modelID: String) -> Bool {
-        binder?.hasPendingWrites(collection: collection, id: modelID) ?? false
-    }
-}
-
 /// A change the application made to a bound collection.
 public enum RealtimeLocalChange: Sendable, Equatable {
     /// A model was added with these attributes.
