@@ -54,12 +54,13 @@ extension RealtimeBinder {
             paths.insert(write.path[...])
             for length in 1..<write.path.count { properPrefixes.insert(write.path.prefix(length)) }
         }
+        let state = visible.state.objectValue ?? [:]
         let writes = normalized.filter { write in
             let path = write.path[...]
             if properPrefixes.contains(path) || (1..<path.count).contains(where: { paths.contains(path.prefix($0)) }) { return true }
             switch write.operation {
-            case .set(let value): return Self.value(at: write.path, in: visible.state) != value
-            case .remove: return Self.value(at: write.path, in: visible.state) != nil
+            case .set(let value): return VersionedDocument.lookup(write.path, in: state) != value
+            case .remove: return VersionedDocument.lookup(write.path, in: state) != nil
             }
         }
         guard !writes.isEmpty else { return nil }
@@ -89,14 +90,5 @@ extension RealtimeBinder {
                 throw .invalidModel(id: id, reason: "would get id \(value); a model's id must equal its key")
             }
         }
-    }
-
-    private static func value(at path: [String], in state: JSON) -> JSON? {
-        var current: JSON? = state
-        for token in path {
-            guard case .object(let object)? = current else { return nil }
-            current = object[token]
-        }
-        return current
     }
 }

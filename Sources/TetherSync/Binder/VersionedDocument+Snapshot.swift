@@ -53,7 +53,8 @@ extension VersionedDocument {
         return out
     }
 
-    private static func lookup(_ path: [String], in state: JSONObject) -> JSON? {
+    /// The value at `path` in a collection state, every token an object key (`nil` when absent).
+    static func lookup(_ path: [String], in state: JSONObject) -> JSON? {
         var current = state[path[0]]
         for token in path.dropFirst() {
             guard case .object(let object)? = current else { return nil }

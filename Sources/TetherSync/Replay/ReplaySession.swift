@@ -86,15 +86,7 @@ public final class ReplaySession {
             }
             states[name] = .object(models)
             cursors[name] = binder.cursor(of: name).map { ["epoch": .string($0.epoch), "seq": .int(Int64($0.seq))] } ?? .null
-            // The collection's models carry their id attribute even when the wire value lacks it.
-            let idKey = collections[name]!.modelType.idAttribute
-            var shown = binder.state(of: name)?.objectValue ?? [:]
-            for (id, model) in shown {
-                if case .object(var attributes) = model, attributes[idKey] == nil {
-                    attributes[idKey] = .string(id)
-                    shown[id] = .object(attributes)
-                }
-            }
+            let shown = Self.shownByModels(binder.state(of: name)?.objectValue ?? [:], idAttribute: collections[name]!.modelType.idAttribute)
             if let visible = binder.state(of: name), shown != models {
                 divergent.append("collection \(name) shows \(JSON.object(models).serialized(options: [.sortedKeys])) but the binder's visible state is \(visible.serialized(options: [.sortedKeys]))")
             }
@@ -106,6 +98,19 @@ public final class ReplaySession {
             pendingWrites: binder.pendingWriteCount,
             mismatches: transport.mismatches + divergent + (transport.isFinished ? [] : ["the transcript was not played to the end"])
         )
+    }
+
+    /// A collection state as its models show it: a model carries its id attribute even when the
+    /// wire value lacks it (the key is the id).
+    static func shownByModels(_ state: JSONObject, idAttribute: String) -> JSONObject {
+        var shown = state
+        for (id, model) in state {
+            if case .object(var attributes) = model, attributes[idAttribute] == nil {
+                attributes[idAttribute] = .string(id)
+                shown[id] = .object(attributes)
+            }
+        }
+        return shown
     }
 
     private func perform(_ action: LocalAction) {

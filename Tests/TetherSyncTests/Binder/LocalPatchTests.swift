@@ -13,19 +13,8 @@ import TetherSync
         binder.bind(collection, as: SimulatedServer.collectionName)
         binder.attach(SimulatedTransport(server: server))
         let task = Task { await binder.run() }
-        try #require(await eventually { binder.phase == .synced }, "\(client) never synced")
+        try #require(await eventually(within: .seconds(60)) { binder.phase == .synced }, "\(client) never synced")
         return (binder, collection, task)
-    }
-
-    /// Polls `condition` until it holds or 60 s pass: generous, because parallel suites can keep
-    /// the main actor busy for seconds on a loaded machine; normally it takes milliseconds.
-    static func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { return false }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return true
     }
 
     static func seededServer() throws -> SimulatedServer {
@@ -54,7 +43,7 @@ import TetherSync
         #expect(second == MutationID(client: "bob", mutation: 1))
 
         let expected: JSON = ["t1": ["id": "t1", "meta": ["a": 2, "b": 3], "tags": ["x", "z", "y"]]]
-        #expect(await Self.eventually {
+        #expect(await eventually(within: .seconds(60)) {
             !alice.hasPendingWrites && !bob.hasPendingWrites && alice.cursor(of: "todos") == server.cursor && bob.cursor(of: "todos") == server.cursor
         })
         for (binder, collection) in [(alice, aliceTodos), (bob, bobTodos)] {

@@ -158,15 +158,11 @@ import TetherTestSupport
         // Heal: no more faults, every replica reconnects (resending its outbox) and catches up.
         server.faults = .none
         server.closeAll()
-        // Normally settles in milliseconds; generous because parallel suites share the main actor.
-        let deadline = ContinuousClock.now + .seconds(90)
-        func settled() -> Bool {
+        let settledInTime = await eventually(within: .seconds(90)) {
             replicas.allSatisfy { r in
                 !r.binder.hasPendingWrites && r.binder.phase == .synced && r.binder.cursor(of: SimulatedServer.collectionName) == server.cursor
             }
         }
-        while !settled(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        let settledInTime = settled()
         for replica in replicas { await replica.stop() }
 
         let statistics = server.statistics
@@ -213,15 +209,9 @@ import TetherTestSupport
         #expect(statistics.dropped > 0 && statistics.duplicated > 0 && statistics.cuts + statistics.restarts > 0, "\(diagnostics)")
     }
 
+    /// The binder's visible state as the collection's models show it.
     static func visibleBytes(_ binder: RealtimeBinder) -> [UInt8] {
-        guard var state = binder.state(of: SimulatedServer.collectionName)?.objectValue else { return [] }
-        // The collection's models carry their id attribute even when the merged state lacks it.
-        for (id, model) in state {
-            if case .object(var attributes) = model, attributes["id"] == nil {
-                attributes["id"] = .string(id)
-                state[id] = .object(attributes)
-            }
-        }
-        return JSON.object(state).serializedBytes(options: [.sortedKeys])
+        guard let state = binder.state(of: SimulatedServer.collectionName)?.objectValue else { return [] }
+        return JSON.object(ReplaySession.shownByModels(state, idAttribute: "id")).serializedBytes(options: [.sortedKeys])
     }
 }

@@ -142,15 +142,7 @@ final class SimulatedServer: Sendable {
 
     /// A write made on the server side: merged, sequenced as one patch, pushed to every connection.
     func write(_ write: VersionedWrite) {
-        state.withLock { state in
-            _ = state.document.apply(write)
-            state.seq += 1
-            let patch = WireFrame.patch(.init(
-                collection: Self.collectionName, cursor: StreamCursor(epoch: state.epoch, seq: state.seq), ops: [write.wireOperation]
-            ))
-            state.log.append(patch)
-            for link in Array(state.links.keys).sorted() { Self.deliver(patch, to: link, in: &state, faulty: true) }
-        }
+        state.withLock { _ = Self.sequence([write], ops: [write.wireOperation], origin: nil, in: &$0) }
     }
 
     // MARK: The connection's side
@@ -248,20 +240,25 @@ final class SimulatedServer: Sendable {
         if let code = validationFailure(of: mutate, client: client) {
             answer = .reject(.init(id: id, collection: mutate.collection, code: code, reason: "refused by the simulated server"))
         } else {
-            let writes = try! VersionedWrite.decodeAll(mutate.ops)
-            _ = state.document.apply(writes)
-            state.seq += 1
             state.merged[id, default: 0] += 1
-            let patch = WireFrame.patch(.init(
-                collection: mutate.collection, cursor: StreamCursor(epoch: state.epoch, seq: state.seq),
-                ops: mutate.ops, origin: id
-            ))
-            state.log.append(patch)
-            for other in Array(state.links.keys).sorted() { deliver(patch, to: other, in: &state, faulty: true) }
-            answer = .ack(.init(id: id, collection: mutate.collection, seq: state.seq))
+            let seq = sequence(try! VersionedWrite.decodeAll(mutate.ops), ops: mutate.ops, origin: id, in: &state)
+            answer = .ack(.init(id: id, collection: mutate.collection, seq: seq))
         }
         state.answers[id] = answer
         deliver(answer, to: link, in: &state, faulty: true)
+    }
+
+    /// Merges writes and publishes them as the stream's next patch (carrying `ops` unchanged) to
+    /// every connection; returns the patch's seq.
+    private static func sequence(_ writes: [VersionedWrite], ops: [JSON], origin: MutationID?, in state: inout State) -> UInt64 {
+        _ = state.document.apply(writes)
+        state.seq += 1
+        let patch = WireFrame.patch(.init(
+            collection: collectionName, cursor: StreamCursor(epoch: state.epoch, seq: state.seq), ops: ops, origin: origin
+        ))
+        state.log.append(patch)
+        for link in Array(state.links.keys).sorted() { deliver(patch, to: link, in: &state, faulty: true) }
+        return state.seq
     }
 
     /// Why a mutation is rejected (section 5's validation list, plus this server's policy: the
